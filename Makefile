@@ -1,0 +1,37 @@
+# Every target builds .venv first if it is missing, so a fresh machine needs only Python 3.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+SIM_PORT ?= 8000
+SEED   ?= 0
+# Open a browser only where there is a screen to show it on.
+BROWSER_FLAG := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
+
+.PHONY: lab test bench serve venv clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
+	  echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
+	@touch $(STAMP)
+
+lab: venv
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) notebooks/00_start_here.ipynb
+
+test: venv
+	$(PY) -m pytest -q
+
+bench: venv
+	$(PY) -m benchmarks
+
+serve: venv
+	$(PY) -m helpers.simulator serve --port $(SIM_PORT) --seed $(SEED)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

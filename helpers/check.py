@@ -1,0 +1,77 @@
+"""Install check: is everything the course needs here, and does the simulator answer?
+
+Run `python -m helpers.check`, or call `run_checks()` from notebook 00. Each problem comes with its fix.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+
+PACKAGES = {  # import name -> distribution name
+    "openai": "openai",
+    "httpx": "httpx",
+    "ipywidgets": "ipywidgets",
+    "matplotlib": "matplotlib",
+    "jupyterlab": "jupyterlab",
+    "jupyterlab_widgets": "jupyterlab_widgets",
+}
+FIX_INSTALL = "run `make lab` from the repository, or `pip install -e .` in this environment, then restart the kernel"
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        mark = "OK  " if self.ok else "FAIL"
+        text = f"{mark} {self.name}: {self.detail}"
+        return text if self.ok else f"{text}\n     how to fix: {self.fix}"
+
+
+def check_python() -> Check:
+    version = ".".join(map(str, sys.version_info[:3]))
+    ok = sys.version_info >= (3, 10)
+    return Check("Python", ok, version, "use Python 3.10 or newer")
+
+
+def check_package(module: str, dist: str) -> Check:
+    try:
+        importlib.import_module(module)
+        return Check(module, True, metadata.version(dist))
+    except Exception as exc:  # ImportError, or a broken install raising something else
+        return Check(module, False, f"cannot import ({exc.__class__.__name__}: {exc})", FIX_INSTALL)
+
+
+def check_simulator() -> Check:
+    try:
+        from .simulator import make_client
+
+        reply = make_client("sk-demo-ok").chat.completions.create(
+            model="gpt-4o-mini", messages=[{"role": "user", "content": "Are you there?"}]
+        )
+        return Check("simulated API", True, f"answered: {reply.choices[0].message.content[:40]}...")
+    except Exception as exc:
+        return Check("simulated API", False, f"{exc.__class__.__name__}: {exc}", FIX_INSTALL)
+
+
+def run_checks() -> list[Check]:
+    return [check_python(), *(check_package(m, d) for m, d in PACKAGES.items()), check_simulator()]
+
+
+def main() -> int:
+    checks = run_checks()
+    for check in checks:
+        print(check.line())
+    failed = [c for c in checks if not c.ok]
+    print("All good: the course is ready." if not failed else f"{len(failed)} problem(s) to fix first.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,330 @@
+"""What each endpoint accepts and answers: request validation with the API's 400 messages, and
+deterministic success bodies (same request, same reply) for chat completions, embeddings and models.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+import random
+import struct
+from dataclasses import dataclass
+
+from ..world import Model, World
+from . import wire
+from .wire import ApiError, invalid_request
+
+ROLES = ("system", "assistant", "user", "function", "tool", "developer")
+SERVICE_TIERS = ("auto", "default", "flex", "priority", "scale")
+CHARS_PER_TOKEN = 4
+
+
+@dataclass
+class Call:
+    """A validated model request: what the limiter charges and what the reply is made from."""
+
+    model: Model
+    prompt_tokens: int
+    max_tokens: int  # per choice, as asked or the world's default
+    n: int
+    texts: list[str]  # prompt texts (chat: the messages; embeddings: each input)
+    encoding_format: str = "float"
+    dimensions: int = 0
+
+    @property
+    def rate_limit_tokens(self) -> int:
+        """Tokens charged against TPM: prompt estimate plus max tokens for every choice."""
+        if self.model.kind == "embedding":
+            return self.prompt_tokens
+        return self.prompt_tokens + self.max_tokens * self.n
+
+
+def estimate_tokens(text: str) -> int:
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a decimal"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _wrong_type(param: str, expected: str, value: object) -> ApiError:
+    return invalid_request(
+        400, f"Invalid type for '{param}': expected {expected}, but got {_kind(value)} instead.", param, "invalid_type"
+    )
+
+
+def _missing(param: str) -> ApiError:
+    return invalid_request(400, f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int_param(body: dict, name: str, low: int, high: int | None = None) -> int | None | ApiError:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not _is_int(value):
+        return _wrong_type(name, "an integer", value)
+    if value < low:
+        return invalid_request(
+            400, f"Invalid '{name}': integer below minimum value. Expected a value >= {low}, but got {value} instead.",
+            name, "integer_below_min_value",
+        )
+    if high is not None and value > high:
+        return invalid_request(
+            400, f"Invalid '{name}': integer above maximum value. Expected a value <= {high}, but got {value} instead.",
+            name, "integer_above_max_value",
+        )
+    return value
+
+
+def resolve_model(body: dict, world: World, kind: str) -> Model | ApiError:
+    name = body.get("model")
+    if name is None:
+        return invalid_request(400, "you must provide a model parameter")
+    if not isinstance(name, str):
+        return _wrong_type("model", "a string", name)
+    model = world.models.get(name)
+    if model is None:
+        return wire.model_not_found(name)
+    if model.kind != kind:
+        endpoint = "v1/chat/completions" if kind == "chat" else "v1/embeddings"
+        return invalid_request(404, f"This model ({name}) is not supported in the {endpoint} endpoint.", "model")
+    return model
+
+
+def _message_text(message: dict, index: int) -> str | ApiError:
+    where = f"messages[{index}]"
+    role = message.get("role")
+    if role is None:
+        return _missing(f"{where}.role")
+    if role not in ROLES:
+        supported = ", ".join(f"'{r}'" for r in ROLES[:-1]) + f", and '{ROLES[-1]}'"
+        shown = role if isinstance(role, str) else _kind(role)
+        return invalid_request(
+            400, f"Invalid value: '{shown}'. Supported values are: {supported}.", f"{where}.role", "invalid_value"
+        )
+    content = message.get("content")
+    if content is None or isinstance(content, str):
+        return content or ""
+    if isinstance(content, list):
+        parts = []
+        for part in content:
+            if not isinstance(part, dict):
+                return _wrong_type(f"{where}.content", "one of a string or array of objects", content)
+            text = part.get("text", "")
+            parts.append(text if isinstance(text, str) else "")
+        return "".join(parts)
+    return _wrong_type(f"{where}.content", "one of a string or array of objects", content)
+
+
+def parse_chat(body: dict, world: World, allowed_tiers: tuple[str, ...]) -> Call | ApiError:
+    model = resolve_model(body, world, "chat")
+    if isinstance(model, ApiError):
+        return model
+    messages = body.get("messages")
+    if messages is None:
+        return _missing("messages")
+    if not isinstance(messages, list):
+        return _wrong_type("messages", "an array of objects", messages)
+    if not messages:
+        return invalid_request(
+            400, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            "messages", "empty_array",
+        )
+    texts = []
+    for i, message in enumerate(messages):
+        if not isinstance(message, dict):
+            return _wrong_type(f"messages[{i}]", "an object", message)
+        text = _message_text(message, i)
+        if isinstance(text, ApiError):
+            return text
+        texts.append(text)
+    asked = {}
+    for name, high in (("max_tokens", None), ("max_completion_tokens", None), ("n", 128)):
+        value = _int_param(body, name, 1, high)
+        if isinstance(value, ApiError):
+            return value
+        asked[name] = value
+    temperature = body.get("temperature")
+    if temperature is not None:
+        if not isinstance(temperature, (int, float)) or isinstance(temperature, bool):
+            return _wrong_type("temperature", "a decimal", temperature)
+        if not 0 <= temperature <= 2:
+            side, bound = ("below minimum", ">= 0") if temperature < 0 else ("above maximum", "<= 2")
+            return invalid_request(
+                400, f"Invalid 'temperature': decimal {side} value. Expected a value {bound}, but got {temperature} instead.",
+                "temperature", "decimal_" + side.replace(" ", "_") + "_value",
+            )
+    if body.get("stream") not in (None, False):
+        return invalid_request(400, wire.STREAMING_UNSUPPORTED, "stream")
+    tier_error = _check_service_tier(body.get("service_tier"), allowed_tiers)
+    if tier_error:
+        return tier_error
+    max_tokens = asked["max_completion_tokens"] or asked["max_tokens"]
+    ceiling = model.max_output_tokens
+    if max_tokens and ceiling and max_tokens > ceiling:
+        name = "max_completion_tokens" if asked["max_completion_tokens"] else "max_tokens"
+        return invalid_request(
+            400, f"{name} is too large: {max_tokens}. This model supports at most {ceiling} completion tokens, "
+            f"whereas you provided {max_tokens}.", name, "invalid_value",
+        )
+    prompt = sum(estimate_tokens(t) for t in texts)
+    call = Call(model, prompt, max_tokens or world.default_max_tokens, asked["n"] or 1, texts)
+    return _check_context(call, explicit_max=max_tokens) or call
+
+
+def _check_service_tier(tier: object, allowed: tuple[str, ...]) -> ApiError | None:
+    if tier is None:
+        return None
+    if tier not in SERVICE_TIERS:
+        supported = ", ".join(f"'{t}'" for t in SERVICE_TIERS)
+        shown = tier if isinstance(tier, str) else _kind(tier)
+        return invalid_request(
+            400, f"Invalid value: '{shown}'. Supported values are: {supported}.", "service_tier", "invalid_value"
+        )
+    if tier not in allowed:
+        return invalid_request(400, wire.SERVICE_TIER_NOT_ALLOWED, "service_tier")
+    return None
+
+
+def _check_context(call: Call, explicit_max: int | None) -> ApiError | None:
+    ctx = call.model.context_window
+    if explicit_max is None or call.prompt_tokens > ctx:
+        if call.prompt_tokens <= ctx:
+            return None
+        return invalid_request(
+            400, wire.CONTEXT_CHAT.format(ctx=ctx, n=call.prompt_tokens), "messages", "context_length_exceeded"
+        )
+    total = call.prompt_tokens + explicit_max
+    if total <= ctx:
+        return None
+    message = wire.CONTEXT_SPLIT.format(ctx=ctx, total=total, prompt=call.prompt_tokens, completion=explicit_max)
+    return invalid_request(400, message, "messages", "context_length_exceeded")
+
+
+def parse_embeddings(body: dict, world: World) -> Call | ApiError:
+    model = resolve_model(body, world, "embedding")
+    if isinstance(model, ApiError):
+        return model
+    raw = body.get("input")
+    if raw is None:
+        return _missing("input")
+    inputs = raw if isinstance(raw, list) else [raw]
+    if not inputs or any(not isinstance(x, (str, list)) or x == "" or x == [] for x in inputs):
+        return _wrong_type("input", "a non-empty string or array", raw)
+    texts = [x if isinstance(x, str) else " ".join(str(t) for t in x) for x in inputs]
+    token_counts = [estimate_tokens(x) if isinstance(x, str) else len(x) for x in inputs]
+    longest = max(token_counts)
+    if longest > model.context_window:
+        return invalid_request(
+            400,
+            f"This model's maximum context length is {model.context_window} tokens, however you requested {longest} "
+            f"tokens ({longest} in your prompt; 0 for the completion). Please reduce your prompt; or completion length.",
+        )
+    fmt = body.get("encoding_format", "float")
+    if fmt not in ("float", "base64"):
+        shown = fmt if isinstance(fmt, str) else _kind(fmt)
+        return invalid_request(
+            400, f"Invalid value: '{shown}'. Supported values are: 'float' and 'base64'.", "encoding_format", "invalid_value"
+        )
+    dims = _int_param(body, "dimensions", 1, model.dimensions)
+    if isinstance(dims, ApiError):
+        return dims
+    return Call(model, sum(token_counts), 0, 1, texts, fmt, dims or model.dimensions)
+
+
+def _seed_of(*parts: str) -> int:
+    return int.from_bytes(hashlib.sha256("\x1f".join(parts).encode()).digest()[:8], "big")
+
+
+WORDS = (
+    "retry backoff jitter limit bucket token request minute quota budget header server client wait window "
+    "error status policy throttle success"
+).split()
+
+
+def reply_text(call: Call, choice: int) -> str:
+    """A short, deterministic reply: the same prompt always gets the same words."""
+    rng = random.Random(_seed_of(call.model.id, str(choice), *call.texts))
+    words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14)))
+    return f"Simulated reply from {call.model.id}: {words}."
+
+
+def chat_body(call: Call, completion_id: str, created: int) -> tuple[dict, int]:
+    """The chat.completion object, and the completion tokens it used."""
+    choices, used = [], 0
+    for i in range(call.n):
+        text = reply_text(call, i)
+        tokens = estimate_tokens(text)
+        finish = "stop"
+        if tokens > call.max_tokens:
+            text, tokens, finish = text[: call.max_tokens * CHARS_PER_TOKEN], call.max_tokens, "length"
+        used += tokens
+        choices.append({
+            "index": i,
+            "message": {"role": "assistant", "content": text, "refusal": None, "annotations": []},
+            "logprobs": None,
+            "finish_reason": finish,
+        })
+    body = {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": call.model.id,
+        "choices": choices,
+        "usage": {
+            "prompt_tokens": call.prompt_tokens,
+            "completion_tokens": used,
+            "total_tokens": call.prompt_tokens + used,
+            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "completion_tokens_details": {
+                "reasoning_tokens": 0, "audio_tokens": 0,
+                "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0,
+            },
+        },
+        "service_tier": "default",
+        "system_fingerprint": "fp_simulated",
+    }
+    return body, used
+
+
+def embedding_vector(model: str, text: str, dims: int) -> list[float]:
+    rng = random.Random(_seed_of(model, text))
+    vec = [rng.gauss(0.0, 1.0) for _ in range(dims)]
+    norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+    return [round(v / norm, 6) for v in vec]
+
+
+def embeddings_body(call: Call) -> dict:
+    data = []
+    for i, text in enumerate(call.texts):
+        vec = embedding_vector(call.model.id, text, call.dimensions)
+        if call.encoding_format == "base64":
+            vec = base64.b64encode(struct.pack(f"<{len(vec)}f", *vec)).decode("ascii")
+        data.append({"object": "embedding", "index": i, "embedding": vec})
+    return {
+        "object": "list",
+        "data": data,
+        "model": call.model.id,
+        "usage": {"prompt_tokens": call.prompt_tokens, "total_tokens": call.prompt_tokens},
+    }
+
+
+def model_object(model: Model, created: int) -> dict:
+    return {"id": model.id, "object": "model", "created": created, "owned_by": "system"}

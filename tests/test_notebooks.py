@@ -1,0 +1,54 @@
+"""Every notebook runs headless from a fresh kernel, solutions included, and follows the course skeleton."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_there_is_a_first_notebook():
+    assert NOTEBOOK_DIR.joinpath("00_start_here.ipynb") in NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_committed_clean_with_python3_kernel(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, "commit notebooks without outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_follows_the_teaching_skeleton(path):
+    nb = nbformat.read(path, as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert nb.cells[0].source.startswith("# ")
+    for heading in ("What you will learn", "Time to learn", "Prerequisites", "Key points", "Next"):
+        assert heading in text, f"{path.name} lacks '{heading}'"
+    tags = [c.metadata.get("tags", []) for c in nb.cells]
+    exercises = [i for i, t in enumerate(tags) if "exercise" in t]
+    assert exercises, f"{path.name} has no exercise"
+    for i in exercises:
+        assert "solution" in tags[i + 1], "each exercise is followed by its solution"
+        assert nb.cells[i + 1].metadata.get("jupyter", {}).get("source_hidden"), "solutions start hidden"
+        assert re.search(r"\bcheck_\w+\(", nb.cells[i + 2].source), "and then by a check"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_executes_headless_with_solutions(path):
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}}).execute()
+    outputs = "".join(
+        out.get("text", "") for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
+    )
+    assert "FAIL" not in outputs and "Traceback" not in outputs
+    assert "🤔" not in outputs, "every check passes once the solutions have run"
