@@ -51,12 +51,16 @@ class Bucket:
 
     def level(self, now: float) -> float:
         """Units available at `now` (never more than capacity)."""
-        elapsed = max(0.0, now - self._updated)
+        elapsed = now - self._updated
+        if elapsed <= 0:
+            return self._level
         return min(self.capacity, self._level + elapsed * self.rate)
 
     def _refill(self, now: float) -> None:
-        self._level = self.level(now)
-        self._updated = max(self._updated, now)
+        """Bring the stored level up to `now`; observably nothing changes."""
+        if now > self._updated:
+            self._level = min(self.capacity, self._level + (now - self._updated) * self.rate)
+            self._updated = now
 
     def check(self, cost: float, now: float) -> Decision:
         """Would a request of `cost` units fit now? Changes nothing."""
@@ -72,9 +76,13 @@ class Bucket:
         """Admit the request and spend `cost` units if they are there; otherwise spend nothing."""
         decision = self.check(cost, now)
         if decision.admitted:
-            self._refill(now)
-            self._level -= cost
+            self.spend(cost, now)
         return decision
+
+    def spend(self, cost: float, now: float) -> None:
+        """Spend `cost` units already checked to be there (see `check`)."""
+        self._refill(now)
+        self._level -= cost
 
     def drain(self, cost: float, now: float) -> None:
         """Spend up to `cost` units without asking (a failed request that still counts); never below zero."""

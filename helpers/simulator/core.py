@@ -14,6 +14,8 @@ import string
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from ..clock import Clock, RealClock, VirtualClock
@@ -39,12 +41,11 @@ class SimRequest:
     headers: Mapping[str, str] = field(default_factory=dict)  # names in any case
     body: bytes = b""
 
+    def __post_init__(self):
+        object.__setattr__(self, "_lower", {k.lower(): v for k, v in self.headers.items()})
+
     def header(self, name: str) -> str | None:
-        name = name.lower()
-        for k, v in self.headers.items():
-            if k.lower() == name:
-                return v
-        return None
+        return self._lower.get(name.lower())
 
 
 @dataclass
@@ -59,8 +60,7 @@ class SimResponse:
         return json.loads(self.body)
 
 
-@dataclass(frozen=True)
-class LogEntry:
+class LogEntry(NamedTuple):
     """One request the simulator answered, for plots and for counting retries."""
 
     time: float
@@ -245,7 +245,7 @@ class Simulator:
             return response
         created = int(ctx.now + self.wall_offset)
         if route == "chat":
-            payload, completion = endpoints.chat_body(call, self._completion_id(), created)
+            payload, completion = endpoints.chat_json(call, self._completion_id(), created)
         else:
             payload, completion = endpoints.embeddings_body(call), 0
         self._charge(ctx, call, completion)
@@ -276,7 +276,7 @@ class Simulator:
     def _headers(self, ctx: _Context, processing_ms: int) -> dict[str, str]:
         headers = {
             "content-type": "application/json",
-            "date": email.utils.formatdate(ctx.now + self.wall_offset, usegmt=True),
+            "date": _http_date(int(ctx.now + self.wall_offset)),
             "x-request-id": ctx.request_id,
         }
         if ctx.org:
@@ -288,9 +288,9 @@ class Simulator:
             headers.update(self.limiter.headers(ctx.org, ctx.limited_model, ctx.now))
         return headers
 
-    def _ok(self, ctx: _Context, payload: dict, processing_ms: int = 25) -> SimResponse:
+    def _ok(self, ctx: _Context, payload: dict | str, processing_ms: int = 25) -> SimResponse:
         ctx.code = None
-        body = json.dumps(payload, indent=2).encode()
+        body = (payload if isinstance(payload, str) else json.dumps(payload, indent=2)).encode()
         return SimResponse(200, self._headers(ctx, processing_ms), body)
 
     def _error(self, ctx: _Context, error: ApiError) -> SimResponse:
@@ -300,7 +300,7 @@ class Simulator:
         return SimResponse(error.status, headers, json.dumps(error.body(), indent=4).encode())
 
     def _completion_id(self) -> str:
-        return "chatcmpl-" + "".join(self._ids.choice(_ALNUM) for _ in range(29))
+        return "chatcmpl-" + "".join(self._ids.choices(_ALNUM, k=29))
 
 
 class _Context:
@@ -319,6 +319,11 @@ class _Context:
         self.limited_model: str | None = None
         self.code: str | None = None
         self.tokens = 0
+
+
+@lru_cache(maxsize=4)
+def _http_date(seconds: int) -> str:
+    return email.utils.formatdate(seconds, usegmt=True)
 
 
 def _retry_count(request: SimRequest) -> int | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import math
 import random
 import struct
@@ -249,8 +250,8 @@ def parse_embeddings(body: dict, world: World) -> Call | ApiError:
     return Call(model, sum(token_counts), 0, 1, texts, fmt, dims or model.dimensions)
 
 
-def _seed_of(*parts: str) -> int:
-    return int.from_bytes(hashlib.sha256("\x1f".join(parts).encode()).digest()[:8], "big")
+def _digest(*parts: str) -> bytes:
+    return hashlib.sha256("\x1f".join(parts).encode()).digest()
 
 
 WORDS = (
@@ -261,37 +262,43 @@ WORDS = (
 
 def reply_text(call: Call, choice: int) -> str:
     """A short, deterministic reply: the same prompt always gets the same words."""
-    rng = random.Random(_seed_of(call.model.id, str(choice), *call.texts))
-    words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14)))
+    digest = _digest(call.model.id, str(choice), *call.texts)
+    count = 6 + digest[0] % 9
+    words = " ".join(WORDS[b % len(WORDS)] for b in digest[1 : 1 + count])
     return f"Simulated reply from {call.model.id}: {words}."
 
 
-def chat_body(call: Call, completion_id: str, created: int) -> tuple[dict, int]:
-    """The chat.completion object, and the completion tokens it used."""
-    choices, used = [], 0
+def _choices(call: Call) -> list[tuple[str, int, str]]:
+    """(text, tokens, finish_reason) for each choice, cut at max_tokens."""
+    out = []
     for i in range(call.n):
         text = reply_text(call, i)
-        tokens = estimate_tokens(text)
-        finish = "stop"
+        tokens, finish = estimate_tokens(text), "stop"
         if tokens > call.max_tokens:
             text, tokens, finish = text[: call.max_tokens * CHARS_PER_TOKEN], call.max_tokens, "length"
-        used += tokens
-        choices.append({
-            "index": i,
-            "message": {"role": "assistant", "content": text, "refusal": None, "annotations": []},
-            "logprobs": None,
-            "finish_reason": finish,
-        })
-    body = {
+        out.append((text, tokens, finish))
+    return out
+
+
+def _chat_dict(completion_id, created, model, choices, prompt_tokens, used, total) -> dict:
+    return {
         "id": completion_id,
         "object": "chat.completion",
         "created": created,
-        "model": call.model.id,
-        "choices": choices,
+        "model": model,
+        "choices": [
+            {
+                "index": i,
+                "message": {"role": "assistant", "content": text, "refusal": None, "annotations": []},
+                "logprobs": None,
+                "finish_reason": finish,
+            }
+            for i, (text, _, finish) in enumerate(choices)
+        ],
         "usage": {
-            "prompt_tokens": call.prompt_tokens,
+            "prompt_tokens": prompt_tokens,
             "completion_tokens": used,
-            "total_tokens": call.prompt_tokens + used,
+            "total_tokens": total,
             "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
             "completion_tokens_details": {
                 "reasoning_tokens": 0, "audio_tokens": 0,
@@ -301,11 +308,38 @@ def chat_body(call: Call, completion_id: str, created: int) -> tuple[dict, int]:
         "service_tier": "default",
         "system_fingerprint": "fp_simulated",
     }
+
+
+def _slot(name: str) -> str:
+    return "\x00" + name
+
+
+# The one-choice body, indented once; answers fill its slots (json.dumps with indent is pure Python and slow).
+_ONE_CHOICE = json.dumps(_chat_dict(_slot("id"), _slot("created"), _slot("model"),
+                                    [(_slot("content"), 0, _slot("finish"))], _slot("prompt"), _slot("used"),
+                                    _slot("total")), indent=2)
+
+
+def chat_json(call: Call, completion_id: str, created: int) -> tuple[str, int]:
+    """The chat.completion body as the API sends it (2-space indented JSON), and the completion tokens used."""
+    choices = _choices(call)
+    used = sum(tokens for _, tokens, _ in choices)
+    if call.n != 1:
+        body = _chat_dict(completion_id, created, call.model.id, choices, call.prompt_tokens, used,
+                          call.prompt_tokens + used)
+        return json.dumps(body, indent=2), used
+    text, _, finish = choices[0]
+    slots = {"id": json.dumps(completion_id), "created": str(created), "model": json.dumps(call.model.id),
+             "content": json.dumps(text), "finish": json.dumps(finish), "prompt": str(call.prompt_tokens),
+             "used": str(used), "total": str(call.prompt_tokens + used)}
+    body = _ONE_CHOICE
+    for name, value in slots.items():
+        body = body.replace('"\\u0000' + name + '"', value, 1)
     return body, used
 
 
 def embedding_vector(model: str, text: str, dims: int) -> list[float]:
-    rng = random.Random(_seed_of(model, text))
+    rng = random.Random(_digest(model, text))
     vec = [rng.gauss(0.0, 1.0) for _ in range(dims)]
     norm = math.sqrt(sum(v * v for v in vec)) or 1.0
     return [round(v / norm, 6) for v in vec]

@@ -64,7 +64,7 @@ class Limiter:
                 self.charge_failed(org, model, now)
                 return self._rate_limited(org, model, kind, decision)
         for kind, bucket in group.items():
-            bucket.take(costs[kind], now)
+            bucket.spend(costs[kind], now)
         return None
 
     def charge_failed(self, org: str, model: str, now: float) -> None:

@@ -1,0 +1,138 @@
+"""The real HTTP server under 8 concurrent keep-alive clients, against a minimal server on the same stack."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from .common import CHAT_BODY, report, unlimited_world_dict
+
+CLIENTS, PER_CLIENT = 8, 400
+ROOT = Path(__file__).resolve().parent.parent
+
+MINIMAL_SERVER = r'''
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+BODY = open(sys.argv[2], "rb").read()
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        head = (f"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {len(BODY)}\r\n\r\n").encode()
+        self.wfile.write(head + BODY)
+
+    def log_message(self, *args):
+        pass
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+Server(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+'''
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_up(port: int, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("server did not start within 20 s")
+
+
+def _load(port: int) -> float:
+    """Requests per second from CLIENTS threads, each sending PER_CLIENT requests on one connection."""
+    body = json.dumps(CHAT_BODY).encode()
+    headers = {"Authorization": "Bearer sk-demo-ok", "Content-Type": "application/json"}
+    errors: list[str] = []
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(PER_CLIENT):
+            conn.request("POST", "/v1/chat/completions", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(str(response.status))
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(f"{len(errors)} requests failed, e.g. {errors[0]}")
+    return CLIENTS * PER_CLIENT / elapsed
+
+
+def _serve(args: list[str]) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, *args(port)] if callable(args) else args, cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_until_up(port, proc)
+    return proc, port
+
+
+def run() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        world_file = Path(tmp, "world.json")
+        world_file.write_text(json.dumps(unlimited_world_dict()))
+        script = Path(tmp, "minimal_server.py")
+        script.write_text(MINIMAL_SERVER)
+        results = {}
+        for name, make_args in (
+            ("minimal", lambda p: [str(script), str(p), str(Path(tmp, "body.json"))]),
+            ("simulator", lambda p: ["-m", "helpers.simulator", "serve", "--port", str(p), "--world", str(world_file)]),
+        ):
+            if name == "minimal":
+                Path(tmp, "body.json").write_bytes(_sample_body(world_file))
+            proc, port = _serve(make_args)
+            try:
+                _load(port)  # warm-up round, not counted
+                results[name] = _load(port)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=10)
+    report("server_rps", results["simulator"], "req/s", results["minimal"],
+           f"minimal ThreadingHTTPServer with a canned answer ({results['minimal']:.0f} req/s), {CLIENTS} clients")
+
+
+def _sample_body(world_file: Path) -> bytes:
+    from helpers.simulator import SimRequest, Simulator
+    from helpers.world import load_world
+
+    sim = Simulator(load_world(world_file))
+    request = SimRequest("POST", "/v1/chat/completions", {"Authorization": "Bearer sk-demo-ok"},
+                         json.dumps(CHAT_BODY).encode())
+    return sim.handle(request).body
+
+
+if __name__ == "__main__":
+    run()
