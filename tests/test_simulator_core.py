@@ -167,3 +167,20 @@ def test_inconsistent_world_is_refused_clearly():
     del raw["models"]
     with pytest.raises(ValueError, match="malformed"):
         world_from_dict(raw)
+
+
+def test_per_day_limits_quote_waits_in_hours():
+    raw = json.loads(DEFAULT_WORLD_PATH.read_text())
+    raw["tiers"]["tier-1"]["limits"]["default"] = {"rpm": 100, "tpm": 100000, "rpd": 2, "tpd": 1000}
+    client = make_client("sk-demo-ok", Simulator(world_from_dict(raw)), max_retries=0)
+    for _ in range(2):
+        client.chat.completions.create(model="gpt-4o-mini", messages=HELLO, max_tokens=10)
+    with pytest.raises(openai.RateLimitError) as info:
+        client.chat.completions.create(model="gpt-4o-mini", messages=HELLO, max_tokens=10)
+    assert "on requests per day (RPD): Limit 2, Used 2, Requested 1. Please try again in 12h0m0s." in \
+        info.value.body["message"]
+    assert info.value.type == "requests" and info.value.response.headers["retry-after"] == "43200"
+    with pytest.raises(openai.RateLimitError) as info:
+        client.chat.completions.create(model="gpt-4o-mini", messages=HELLO, max_tokens=2000)
+    assert info.value.body["message"].startswith(
+        "Request too large for gpt-4o-mini in organization org-demo on tokens per day (TPD): Limit 1000")
