@@ -7,6 +7,7 @@ server and the client-side throttle that learners build, so both sides agree on 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 WINDOW_SECONDS = {"min": 60.0, "day": 86_400.0}
@@ -89,6 +90,11 @@ class Bucket:
         self._refill(now)
         self._level = max(0.0, self._level - cost)
 
+    def set_level(self, level: float, now: float) -> None:
+        """Overwrite what is available (a client learning the truth from the server's headers)."""
+        self._refill(now)
+        self._level = min(self.capacity, max(0.0, level))
+
     def remaining(self, now: float) -> int:
         return max(0, math.floor(self.level(now) + _EPS))
 
@@ -98,6 +104,21 @@ class Bucket:
 
     def __repr__(self) -> str:
         return f"Bucket(limit={self.limit}, window={self.window:g}s, level={self._level:.3f} at t={self._updated:.3f})"
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a Go-style duration such as `6m0s`, `1m26.4s`, `174ms` (the inverse of format_duration)."""
+    text = text.strip()
+    if text.endswith("ms") and text[:-2].replace(".", "", 1).isdigit():
+        return float(text[:-2]) / 1000
+    match = _GO_DURATION.fullmatch(text)
+    if not match or not text:
+        raise ValueError(f"not a duration: {text!r}")
+    hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
+
+
+_GO_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?")
 
 
 def format_duration(seconds: float) -> str:
