@@ -1,0 +1,72 @@
+"""Metrics of a load experiment, computed from its trace: did the work get done, at what cost, how fast."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+NEVER_SUCCEEDS = frozenset({"quota", "too_large", "auth", "forbidden", "not_found", "bad_request"})
+RATE_LIMITED = frozenset({"rate_limit", "slow_down"})
+
+
+@dataclass
+class Metrics:
+    requests: int  # logical requests in the workload
+    successes: int
+    gave_up: int  # requests that ended in an error
+    unfinished: int  # requests still pending when the horizon came
+    attempts: int
+    by_kind: dict[str, int]  # attempts per outcome kind
+    rate_limited: int  # 429 rate limits and slow-downs received
+    quota_errors: int
+    amplification: float  # attempts per success (work amplification)
+    goodput_rps: float  # successes per second, first attempt to last answer
+    limit_rps: float  # the requests-per-minute limit, per second
+    goodput_share: float  # goodput as a share of the limit
+    latency_p50: float  # seconds from a request's first attempt to its answer, successes only
+    latency_p95: float
+    latency_p99: float
+    drain_time_s: float  # when the last request ended
+    wasted: int  # attempts spent on errors that can never succeed
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile; nan for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def compute_metrics(trace, requests: int, *, rpm: float, latency_s: float = 0.0) -> Metrics:
+    kinds = Counter(row.kind for row in trace)
+    first_seen: dict[tuple[int, int], float] = {}
+    latencies, successes, gave_up, end = [], 0, 0, 0.0
+    for row in trace:
+        first_seen.setdefault((row.client, row.request), row.time)
+        if not row.final:
+            continue
+        end = max(end, row.time + (latency_s if row.kind == "ok" else 0.0))
+        if row.kind == "ok":
+            successes += 1
+            latencies.append(row.time - first_seen[(row.client, row.request)] + latency_s)
+        else:
+            gave_up += 1
+    start = min(first_seen.values(), default=0.0)
+    span = end - start
+    goodput = successes / span if span > 0 else 0.0
+    limit_rps = rpm / 60.0
+    return Metrics(
+        requests=requests, successes=successes, gave_up=gave_up, unfinished=requests - successes - gave_up,
+        attempts=len(trace), by_kind=dict(kinds), rate_limited=sum(kinds[k] for k in RATE_LIMITED),
+        quota_errors=kinds["quota"], amplification=len(trace) / successes if successes else math.inf,
+        goodput_rps=goodput, limit_rps=limit_rps, goodput_share=goodput / limit_rps if limit_rps else math.nan,
+        latency_p50=percentile(latencies, 50), latency_p95=percentile(latencies, 95),
+        latency_p99=percentile(latencies, 99), drain_time_s=end,
+        wasted=sum(kinds[k] for k in NEVER_SUCCEEDS),
+    )
