@@ -104,3 +104,13 @@ def test_nesting_multiplies_attempts():
     assert measure_nesting(6, 2).http_calls == 18  # tenacity-style 6 attempts x the SDK's 3
     assert measure_nesting(11, 2).http_calls == 33  # the Cookbook's hand-written decorator x 3
     assert measure_nesting(6, 0).http_calls == 6  # the fix: max_retries=0 under your own loop
+
+
+def test_a_workload_of_mixed_sizes_is_charged_by_tokens():
+    result = run_load(clients=4, rpm=1000, tpm=10_000, workload=[(100, 100), (4000, 1000), (100, 100)],
+                      policy=_policy(NoBackoff(), 1))
+    sizes = {row.request: row.tokens for row in result.trace}
+    assert sizes == {0: 200, 1: 5000, 2: 200}
+    assert result.metrics.by_kind.get("rate_limit", 0) >= 1  # two 5000-token requests fill a 10,000 TPM bucket
+    with pytest.raises(ValueError, match="workload"):
+        run_load(workload=[])

@@ -91,15 +91,24 @@ def run_load(
     seed: int = 0,
     simulator: Simulator | None = None,
     key: str = LAB_KEY,
+    workload: Sequence[tuple[int, int]] | None = None,
     allow_large: bool = False,
 ) -> LoadResult:
     """Run `clients` clients, each sending `requests_per_client` chat requests one after another.
 
+    `workload`, a list of (prompt_tokens, max_tokens), gives every client requests of those sizes instead.
     Clients start together (`stagger_s=0`) or spread uniformly over `stagger_s` seconds. A success takes
     `latency_s`, an error `error_latency_s`. With `throttle`, all clients share one client-side throttle fed
     by the server's headers (a process pacing its workers). Nothing is scheduled after `horizon_s`.
     """
     _check_params(clients, requests_per_client, prompt_tokens, max_tokens, rpm, tpm, horizon_s, stagger_s)
+    if workload is None:
+        workload = [(prompt_tokens, max_tokens)] * requests_per_client
+    else:
+        workload = [(int(p), int(m)) for p, m in workload]
+        if not workload or any(p < 0 or m < 1 for p, m in workload):
+            raise ValueError("workload must be a non-empty list of (prompt_tokens >= 0, max_tokens >= 1) pairs")
+        requests_per_client = len(workload)
     policy = policy or RetryPolicy(FullJitter(0.5, 8.0), (MaxAttempts(6),))
     expected = clients * requests_per_client * _attempt_bound(policy)
     if expected > MAX_ATTEMPTS_WITHOUT_ASKING and not allow_large:
@@ -108,10 +117,7 @@ def run_load(
             "requests, a tighter attempt budget, or pass allow_large=True to run it anyway")
     sim = simulator or Simulator(lab_world(rpm, tpm), seed=seed)
     rng = random.Random(seed)
-    tokens = prompt_tokens + max_tokens
-    body = json.dumps({"model": model, "max_tokens": max_tokens,
-                       "messages": [{"role": "user", "content": "x" * (prompt_tokens * 4)}]}).encode()
-    request = SimRequest("POST", "/v1/chat/completions", {"authorization": f"Bearer {key}"}, body)
+    requests = {size: _request(model, key, *size) for size in set(workload)}
     shared_throttle = Throttle(rpm, tpm, headroom=throttle_headroom) if throttle else None
 
     policies = [policy.fresh() for _ in range(clients)]
@@ -127,6 +133,8 @@ def run_load(
         if now > horizon_s:
             continue
         req_index, attempts, previous = state[c]
+        size = workload[req_index]
+        tokens = size[0] + size[1]
         if shared_throttle is not None and c not in booked and tokens <= tpm:
             wait = shared_throttle.reserve(tokens, now)
             if wait > 0:
@@ -134,7 +142,7 @@ def run_load(
                 heapq.heappush(heap, (now + wait, c))
                 continue
         booked.discard(c)
-        response = sim.handle(request, now=now)
+        response = sim.handle(requests[size], now=now)
         attempts += 1
         if response.drop:
             verdict = DROPPED
@@ -157,11 +165,16 @@ def run_load(
         else:
             state[c] = [req_index, attempts, wait]
             heapq.heappush(heap, (now + error_latency_s + wait, c))
-    params = dict(clients=clients, requests_per_client=requests_per_client, prompt_tokens=prompt_tokens,
-                  max_tokens=max_tokens, rpm=rpm, tpm=tpm, policy=policy.describe(), throttle=throttle,
+    params = dict(clients=clients, requests_per_client=requests_per_client, workload=workload, rpm=rpm, tpm=tpm, policy=policy.describe(), throttle=throttle,
                   stagger_s=stagger_s, latency_s=latency_s, horizon_s=horizon_s, model=model, seed=seed)
     metrics = compute_metrics(trace, clients * requests_per_client, rpm=rpm, latency_s=latency_s)
     return LoadResult(trace, metrics, params, sim)
+
+
+def _request(model: str, key: str, prompt_tokens: int, max_tokens: int) -> SimRequest:
+    body = json.dumps({"model": model, "max_tokens": max_tokens,
+                       "messages": [{"role": "user", "content": "x" * (prompt_tokens * 4)}]}).encode()
+    return SimRequest("POST", "/v1/chat/completions", {"authorization": f"Bearer {key}"}, body)
 
 
 def _next_request(heap, state, policies, c, at, requests_per_client) -> None:
