@@ -1,7 +1,8 @@
 """Run every benchmark: python -m benchmarks."""
 
-from . import inprocess, server
+from . import inprocess, occ, server
 
 if __name__ == "__main__":
     inprocess.run()
     server.run()
+    occ.run()
