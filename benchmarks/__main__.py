@@ -1,8 +1,9 @@
 """Run every benchmark: python -m benchmarks."""
 
-from . import inprocess, occ, server
+from . import experiments, inprocess, occ, server
 
 if __name__ == "__main__":
     inprocess.run()
     server.run()
     occ.run()
+    experiments.run()
