@@ -1,0 +1,1 @@
+"""One module per notebook: `nbNN_name.py` defines CELLS for notebooks/NN_name.ipynb."""

@@ -1,0 +1,166 @@
+"""Cells of notebooks/00_start_here.ipynb (built by tools/build_notebooks.py)."""
+
+from ._cells import code, md
+
+CELLS = [
+    md("""
+# Start here: surviving the errors of the OpenAI API
+
+Welcome! In this course you meet every error the OpenAI API can give you — wrong keys, rate limits,
+exhausted quotas, overloaded servers — and learn the retry, backoff and throttling techniques that keep a
+program running through them.
+
+**What you will learn in this notebook**
+- how to run the notebooks and their interactive widgets;
+- how to check that your setup works;
+- how to send your first request to the *simulated* OpenAI API, and read your first error.
+
+**Time to learn:** about 10 minutes. **Prerequisites:** basic Python (functions, `try`/`except`).
+"""),
+    md("""
+## How this course works
+
+Run a cell with **Shift + Enter**. Run them in order, top to bottom; if something looks odd, use
+*Kernel → Restart Kernel and Run All Cells*.
+
+You need **no API key, no network and no money**. Every request goes to a *simulated* OpenAI API that lives
+inside this notebook. It answers with the same status codes, headers and JSON bodies as the real service, so
+the official `openai` Python package raises exactly the exceptions it would raise in production.
+
+Time is simulated too: when the code below waits a minute for a rate limit to clear, the wait takes a few
+microseconds of real time.
+"""),
+    md("""
+## Check your setup
+
+This cell checks that the packages are installed and that the simulated API answers. Every line should
+start with `OK`. If one says `FAIL`, it tells you how to fix it.
+"""),
+    code("""
+from helpers.check import run_checks
+
+for check in run_checks():
+    print(check.line())
+"""),
+    md("""
+## Your first request
+
+`make_client` gives you a real `openai.OpenAI` client whose requests go to the simulator. The demo key
+`sk-demo-ok` belongs to a paying organization, `org-demo`.
+"""),
+    code("""
+import openai
+from helpers.simulator import make_client
+
+client = make_client("sk-demo-ok")
+reply = client.chat.completions.create(
+    model="gpt-4o-mini",
+    messages=[{"role": "user", "content": "Say hello to the learner."}],
+    max_tokens=50,
+)
+print(reply.choices[0].message.content)
+print(reply.usage.total_tokens, "tokens used")
+"""),
+    md("""
+Every response carries headers. Two matter a lot in this course: `x-request-id` (quote it when you ask for
+help) and the `x-ratelimit-*` family, which tells you how much of your allowance is left.
+"""),
+    code("""
+raw = client.chat.completions.with_raw_response.create(
+    model="gpt-4o-mini", messages=[{"role": "user", "content": "Hi again"}], max_tokens=20
+)
+for name, value in raw.headers.items():
+    if name.startswith(("x-request-id", "x-ratelimit", "openai-")):
+        print(f"{name}: {value}")
+"""),
+    md("""
+## Your first error
+
+Now a key with a typo. The API answers **401**, and the SDK turns that into an `openai.AuthenticationError`
+whose attributes hold everything the API said.
+"""),
+    code("""
+bad_client = make_client("sk-demo-typo")
+try:
+    bad_client.models.list()
+except openai.AuthenticationError as exc:
+    print("status :", exc.status_code)
+    print("code   :", exc.code)
+    print("message:", exc.body["message"])
+    print("request:", exc.request_id)
+"""),
+    md("""
+## How the widgets work
+
+Some cells show *widgets*: sliders and buttons that re-run an experiment as you move them. Try this one:
+it sends a burst of requests with the free-tier key `sk-demo-free`, which may send only **3 requests per
+minute**, and shows what each request got back.
+"""),
+    code("""
+import ipywidgets as widgets
+from helpers.simulator import Simulator
+
+def burst(requests):
+    free = make_client("sk-demo-free", Simulator(), max_retries=0)
+    for n in range(1, requests + 1):
+        try:
+            free.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "ping"}])
+            print(f"request {n}: 200 OK")
+        except openai.RateLimitError as exc:
+            print(f"request {n}: 429 {exc.code} (retry after {exc.response.headers['retry-after']} s)")
+
+widgets.interact(burst, requests=widgets.IntSlider(value=4, min=1, max=8, description="requests"));
+"""),
+    md("""
+## Exercise: catch your first rate limit
+
+Send requests with `free_client` until the API refuses one, and keep the exception in `error`.
+We set `max_retries=0` so that the SDK does not retry on its own — notebook 03 shows what it does when
+you let it.
+"""),
+    code("""
+free_client = make_client("sk-demo-free", max_retries=0)
+error = None
+# Your code here: send requests with free_client and keep the openai.RateLimitError in `error`.
+""", tags=["exercise"]),
+    code("""
+for _ in range(10):
+    try:
+        free_client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "ping"}])
+    except openai.RateLimitError as exc:
+        error = exc
+        break
+""", tags=["solution"], hidden=True),
+    code("""
+from helpers.checks import check_first_rate_limit
+
+check_first_rate_limit(error)
+"""),
+    md("""
+## The course map
+
+| # | Notebook | Minutes |
+|---|---|---|
+| 00 | Start here (this notebook) | 10 |
+| 01 | Anatomy of an API error | 20 |
+| 02 | Authentication errors (401, 403) | 25 |
+| 03 | Rate limits (429) | 35 |
+| 04 | Quota and billing (429) | 20 |
+| 05 | Server errors (500, 503), timeouts | 25 |
+| 06 | The backoff lab | 35 |
+| 07 | Many clients | 35 |
+| 08 | Staying under the limit | 30 |
+| 09 | Production checklist | 25 |
+
+The later notebooks arrive as the course grows; each one ends with a link to the next.
+"""),
+    md("""
+## Key points
+
+- The simulated API behaves like the real one, so the `openai` SDK raises the real exceptions — with no key.
+- An API error carries a status code, a JSON body (`message`, `type`, `param`, `code`) and useful headers.
+- The free tier allows 3 requests per minute: the fourth gets a **429**, with a `Retry-After` header.
+
+**Next:** 01 — Anatomy of an API error.
+"""),
+]
