@@ -1,0 +1,1 @@
+"""ipywidgets dashboards over the simulator, the experiments and the plots. Each can be driven from code."""
