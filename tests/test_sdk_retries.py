@@ -126,3 +126,14 @@ async def test_async_client_retries_in_virtual_time():
     assert sim.clock.now() > 0.375 + 0.75
     assert time.perf_counter() - started < 1.0
     await client.close()
+
+
+def test_a_learners_real_organization_settings_never_reach_the_simulator(monkeypatch):
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-learners-real-org")
+    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj_real")
+    sim = Simulator(seed=0)
+    client = make_client("sk-demo-ok", sim)
+    captured = []
+    client._client.event_hooks["request"].append(lambda request: captured.append(dict(request.headers)))
+    client.chat.completions.create(model="gpt-4o-mini", messages=HELLO)
+    assert "openai-organization" not in captured[0] and "openai-project" not in captured[0]

@@ -80,6 +80,14 @@ def _client_kwargs(key: str | None, organization: str | None, extra: dict) -> di
     return dict(api_key=key or "no-key", organization=organization, base_url=BASE_URL, **extra)
 
 
+def _ignore_environment(client, organization: str | None):
+    """The SDK fills organization and project from OPENAI_ORG_ID / OPENAI_PROJECT_ID when not given; a
+    learner's real settings must not leak into simulated requests."""
+    client.organization = organization
+    client.project = None
+    return client
+
+
 def _without_authorization(request) -> None:
     request.headers.pop("Authorization", None)
 
@@ -100,7 +108,7 @@ def make_client(key: str | None = "sk-demo-ok", simulator: Simulator | None = No
         http_client=http_client(simulator, **_hooks(key, _without_authorization)), max_retries=max_retries, **_client_kwargs(key, organization, kwargs)
     )
     client._attach(simulator, seed)
-    return client
+    return _ignore_environment(client, organization)
 
 
 def make_async_client(key: str | None = "sk-demo-ok", simulator: Simulator | None = None, *,
@@ -113,15 +121,19 @@ def make_async_client(key: str | None = "sk-demo-ok", simulator: Simulator | Non
         **_client_kwargs(key, organization, kwargs),
     )
     client._attach(simulator, seed)
-    return client
+    return _ignore_environment(client, organization)
 
 
 def connect(base_url: str, key: str | None = "sk-demo-ok", *, asynchronous: bool = False, **kwargs):
     """A plain `openai.OpenAI` (or `AsyncOpenAI`) for a simulator served over HTTP, on the real clock."""
-    options = {**_client_kwargs(key, kwargs.pop("organization", None), kwargs), "base_url": base_url}
+    organization = kwargs.pop("organization", None)
+    options = {**_client_kwargs(key, organization, kwargs), "base_url": base_url}
     if asynchronous:
-        return openai.AsyncOpenAI(http_client=httpx.AsyncClient(**_hooks(key, _async_without_authorization)), **options)
-    return openai.OpenAI(http_client=httpx.Client(**_hooks(key, _without_authorization)), **options)
+        client = openai.AsyncOpenAI(http_client=httpx.AsyncClient(**_hooks(key, _async_without_authorization)),
+                                    **options)
+    else:
+        client = openai.OpenAI(http_client=httpx.Client(**_hooks(key, _without_authorization)), **options)
+    return _ignore_environment(client, organization)
 
 
 __all__ = [
