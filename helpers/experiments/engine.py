@@ -8,7 +8,7 @@ from __future__ import annotations
 import heapq
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..retry.classify import OK, Verdict, classify
@@ -93,10 +93,12 @@ def run_load(
     key: str = LAB_KEY,
     workload: Sequence[tuple[int, int]] | None = None,
     allow_large: bool = False,
+    progress: Callable[[float], None] | None = None,
 ) -> LoadResult:
     """Run `clients` clients, each sending `requests_per_client` chat requests one after another.
 
     `workload`, a list of (prompt_tokens, max_tokens), gives every client requests of those sizes instead.
+    `progress`, if given, hears the share of requests finished now and then (for a progress bar).
     Clients start together (`stagger_s=0`) or spread uniformly over `stagger_s` seconds. A success takes
     `latency_s`, an error `error_latency_s`. With `throttle`, all clients share one client-side throttle fed
     by the server's headers (a process pacing its workers). Nothing is scheduled after `horizon_s`.
@@ -128,7 +130,11 @@ def run_load(
         policies[c].start_request()
     trace: list[TraceRow] = []
     booked: set[int] = set()
+    total, events = clients * requests_per_client, 0
     while heap:
+        events += 1
+        if progress is not None and events % 500 == 0:
+            progress(sum(1 for row in trace if row.final) / total)
         now, c = heapq.heappop(heap)
         if now > horizon_s:
             continue
@@ -165,6 +171,8 @@ def run_load(
         else:
             state[c] = [req_index, attempts, wait]
             heapq.heappush(heap, (now + error_latency_s + wait, c))
+    if progress is not None:
+        progress(1.0)
     params = dict(clients=clients, requests_per_client=requests_per_client, workload=workload, rpm=rpm, tpm=tpm, policy=policy.describe(), throttle=throttle,
                   stagger_s=stagger_s, latency_s=latency_s, horizon_s=horizon_s, model=model, seed=seed)
     metrics = compute_metrics(trace, clients * requests_per_client, rpm=rpm, latency_s=latency_s)

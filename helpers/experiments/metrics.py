@@ -23,7 +23,7 @@ class Metrics:
     amplification: float  # attempts per success (work amplification)
     goodput_rps: float  # successes per second, first attempt to last answer
     limit_rps: float  # the requests-per-minute limit, per second
-    goodput_share: float  # goodput as a share of the limit
+    goodput_share: float  # successes as a share of what the limit allowed meanwhile (full bucket + refill)
     latency_p50: float  # seconds from a request's first attempt to its answer, successes only
     latency_p95: float
     latency_p99: float
@@ -65,7 +65,7 @@ def compute_metrics(trace, requests: int, *, rpm: float, latency_s: float = 0.0)
         requests=requests, successes=successes, gave_up=gave_up, unfinished=requests - successes - gave_up,
         attempts=len(trace), by_kind=dict(kinds), rate_limited=sum(kinds[k] for k in RATE_LIMITED),
         quota_errors=kinds["quota"], amplification=len(trace) / successes if successes else math.inf,
-        goodput_rps=goodput, limit_rps=limit_rps, goodput_share=goodput / limit_rps if limit_rps else math.nan,
+        goodput_rps=goodput, limit_rps=limit_rps, goodput_share=successes / (rpm + limit_rps * span),
         latency_p50=percentile(latencies, 50), latency_p95=percentile(latencies, 95),
         latency_p99=percentile(latencies, 99), drain_time_s=end,
         wasted=sum(kinds[k] for k in NEVER_SUCCEEDS),

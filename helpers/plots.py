@@ -1,0 +1,303 @@
+"""Figures from experiment traces: every retry against the limit, bucket levels, goodput, latency, work,
+backoff schedules and the contended-row results.
+
+Every function returns a matplotlib Figure, accepts an Axes to draw into, labels its axes with units,
+states the takeaway in its title and sets `fig.alt_text`, a sentence for screen readers (`to_html`
+puts it in the image's alt attribute). Colours are the Okabe–Ito palette, safe for colour-blind readers,
+and every outcome also has its own marker shape.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+
+from .ratelimit import Bucket
+from .retry.policies import Backoff
+
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#999999",
+}
+SERIES = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "black", "yellow")]
+# outcome kind -> (legend label, colour, marker)
+OUTCOMES = {
+    "ok": ("200 success", OKABE_ITO["green"], "o"),
+    "rate_limit": ("429 rate limit", OKABE_ITO["orange"], "X"),
+    "slow_down": ("429 slow down", OKABE_ITO["yellow"], "v"),
+    "quota": ("429 quota", OKABE_ITO["vermillion"], "s"),
+    "too_large": ("429 request too large", OKABE_ITO["purple"], "D"),
+    "server_error": ("500 server error", OKABE_ITO["blue"], "P"),
+    "overloaded": ("503 overloaded", OKABE_ITO["sky"], "^"),
+    "connection": ("connection dropped", OKABE_ITO["grey"], "x"),
+    "timeout": ("timeout", OKABE_ITO["grey"], "+"),
+}
+OTHER = ("other error", OKABE_ITO["black"], ".")
+
+
+def _figure(ax: Axes | None, size=(9, 4.5)) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    fig = Figure(figsize=size, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _finish(fig: Figure, alt: str) -> Figure:
+    fig.alt_text = alt
+    return fig
+
+
+def to_png(fig: Figure, dpi: int = 80) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})  # fast beats small here
+    return buffer.getvalue()
+
+
+def to_html(fig: Figure, dpi: int = 80) -> str:
+    """An <img> with the figure inline and its alt text, for HTML widgets and notebooks."""
+    data = base64.b64encode(to_png(fig, dpi)).decode("ascii")
+    alt = html.escape(getattr(fig, "alt_text", "") or "figure", quote=True)
+    return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
+
+
+def show(fig: Figure) -> None:
+    """Display a figure in a notebook with its alt text."""
+    from IPython.display import HTML, display
+
+    display(HTML(to_html(fig, dpi=96)))
+
+
+# -- the retry timeline ---------------------------------------------------------------------------------
+def retry_timeline(result, ax: Axes | None = None, max_clients: int = 40) -> Figure:
+    """Every attempt as a mark at its time, one row per client; waits as lines; the limit's refills drawn."""
+    fig, ax = _figure(ax, (9, 5))
+    rows = [row for row in result.trace if row.client < max_clients]
+    m, rpm = result.metrics, result.params["rpm"]
+    waits = [((row.time, row.client), (row.time + row.wait, row.client)) for row in rows if row.wait is not None]
+    ax.add_collection(LineCollection(waits, colors=OKABE_ITO["grey"], linewidths=0.8, alpha=0.6, zorder=1))
+    present = []
+    for kind in sorted({row.kind for row in rows}, key=lambda k: list(OUTCOMES).index(k) if k in OUTCOMES else 99):
+        label, colour, marker = OUTCOMES.get(kind, OTHER)
+        points = [(row.time, row.client) for row in rows if row.kind == kind]
+        ax.plot(*zip(*points), linestyle="none", marker=marker, markersize=5, color=colour, label=label, zorder=3,
+                markeredgecolor="black" if marker in "os^vDP" else colour, markeredgewidth=0.3)
+        present.append(label)
+    end = max((row.time for row in rows), default=1.0)
+    interval = 60.0 / rpm
+    if end / interval <= 150:  # one faint line per refilled request, where there is room to see them
+        ticks = [k * interval for k in range(1, int(end / interval) + 1)]
+        ax.vlines(ticks, 0, 1, transform=ax.get_xaxis_transform(), colors=OKABE_ITO["grey"], linewidths=0.4,
+                  alpha=0.35, zorder=0)
+    handles, labels = ax.get_legend_handles_labels()
+    handles.append(Line2D([], [], color=OKABE_ITO["grey"], linewidth=0.8))
+    labels.append(f"wait before a retry; faint lines: one request refills every {interval:g} s ({rpm} RPM)")
+    ax.legend(handles, labels, loc="upper right", fontsize=8, framealpha=0.9)
+    ax.set_xlabel("time (simulated seconds)")
+    ax.set_ylabel("client")
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+    shown = f" (first {max_clients} clients)" if result.params["clients"] > max_clients else ""
+    ax.set_title(f"{m.successes} of {m.requests} requests succeeded after {m.attempts} attempts; "
+                 f"{m.rate_limited} hit the limit{shown}", fontsize=10)
+    alt = (f"Timeline of {m.attempts} attempts by {result.params['clients']} clients over {end:.0f} simulated "
+           f"seconds against a limit of {rpm} requests per minute. Outcomes: "
+           + ", ".join(f"{n} {OUTCOMES.get(k, OTHER)[0]}" for k, n in Counter(r.kind for r in rows).items()) + ".")
+    return _finish(fig, alt)
+
+
+# -- the bucket's level -------------------------------------------------------------------------------
+def bucket_level(result, ax: Axes | None = None) -> Figure:
+    """Requests and tokens left in the server's buckets over time, replayed from the trace; 429s marked."""
+    fig, ax = _figure(ax)
+    rpm, tpm = result.params["rpm"], result.params["tpm"]
+    requests, tokens = Bucket(rpm, 60.0), Bucket(tpm, 60.0)
+    times, req_levels, tok_levels, refused = [], [], [], []
+    for row in sorted(result.trace, key=lambda r: r.time):
+        times.append(row.time)
+        req_levels.append(requests.level(row.time) / rpm * 100)
+        tok_levels.append(tokens.level(row.time) / tpm * 100)
+        if row.kind == "ok":
+            requests.spend(1, row.time)
+            tokens.spend(row.tokens, row.time)
+        elif row.kind in ("rate_limit", "slow_down", "too_large"):
+            requests.drain(1, row.time)  # refused requests still count against requests per minute
+            refused.append((row.time, req_levels[-1]))
+    ax.step(times, req_levels, where="post", color=SERIES[0], label=f"requests left (of {rpm} per minute)")
+    ax.step(times, tok_levels, where="post", color=SERIES[1], linestyle="--",
+            label=f"tokens left (of {tpm:,} per minute)")
+    if refused:
+        label, colour, marker = OUTCOMES["rate_limit"]
+        ax.scatter(*zip(*refused), color=colour, marker=marker, s=26, zorder=3, label="429: the request did not fit")
+    ax.set_ylim(-3, 105)
+    ax.set_xlabel("time (simulated seconds)")
+    ax.set_ylabel("bucket level (% of capacity)")
+    ax.legend(loc="lower right", fontsize=8)
+    empty = sum(1 for level in req_levels if level < 100 / rpm)
+    ax.set_title(f"The request bucket was empty at {empty} of {len(times)} arrivals: "
+                 f"{len(refused)} requests refused", fontsize=10)
+    alt = (f"Bucket levels over time: requests left of {rpm} per minute and tokens left of {tpm} per minute, "
+           f"with {len(refused)} refused requests marked.")
+    return _finish(fig, alt)
+
+
+# -- goodput against the limit -----------------------------------------------------------------------
+def goodput(result, ax: Axes | None = None, bin_s: float = 1.0) -> Figure:
+    """Successes per second (goodput) and attempts per second (offered load) against the limit line."""
+    fig, ax = _figure(ax)
+    if not result.trace:
+        return _finish(fig, "No attempts were made.")
+    end = max(row.time for row in result.trace)
+    bins = max(1, math.ceil((end + 1e-9) / bin_s))
+    offered, good = [0] * bins, [0] * bins
+    for row in result.trace:
+        index = min(bins - 1, int(row.time / bin_s))
+        offered[index] += 1
+        good[index] += row.kind == "ok"
+    starts = [i * bin_s for i in range(bins)]
+    per_s = 1.0 / bin_s
+    ax.step(starts, [o * per_s for o in offered], where="post", color=SERIES[1], label="offered load (attempts/s)")
+    ax.step(starts, [g * per_s for g in good], where="post", color=SERIES[2], linewidth=2,
+            label="goodput (successes/s)")
+    limit = result.metrics.limit_rps
+    ax.axhline(limit, color=OKABE_ITO["black"], linestyle=":", label=f"limit ({limit * 60:g} requests/min)")
+    ax.set_xlabel("time (simulated seconds)")
+    ax.set_ylabel("requests per second")
+    ax.legend(loc="upper right", fontsize=8)
+    wasted = sum(offered) - sum(good)
+    ax.set_title(f"{wasted} of {sum(offered)} attempts were refused or failed; the successes used "
+                 f"{result.metrics.goodput_share:.0%} of what the limit allowed", fontsize=10)
+    alt = (f"Offered load and goodput per {bin_s:g} s against a limit of {limit:.2f} requests per second; "
+           f"{sum(good)} successes out of {sum(offered)} attempts.")
+    return _finish(fig, alt)
+
+
+# -- comparisons between strategies ------------------------------------------------------------------
+def _latencies(result) -> list[float]:
+    first, out = {}, []
+    for row in result.trace:
+        first.setdefault((row.client, row.request), row.time)
+        if row.kind == "ok":
+            out.append(row.time - first[(row.client, row.request)] + result.params["latency_s"])
+    return sorted(out)
+
+
+def latency_cdf(results: Mapping[str, object], ax: Axes | None = None) -> Figure:
+    """For each strategy, the share of requests answered within a given time (successes only)."""
+    fig, ax = _figure(ax)
+    medians, answered = {}, {}
+    for i, (name, result) in enumerate(results.items()):
+        values = _latencies(result)
+        answered[name] = len(values) / max(1, result.metrics.requests)
+        if not values:
+            continue
+        shares = [(k + 1) / result.metrics.requests for k in range(len(values))]
+        ax.step(values, shares, where="post", color=SERIES[i % len(SERIES)], label=name,
+                linestyle=("-", "--", "-.", ":")[i % 4], linewidth=1.8)
+        medians[name] = values[len(values) // 2]
+    ax.set_xlabel("time from first attempt to answer (simulated seconds)")
+    ax.set_ylabel("share of requests answered")
+    ax.set_ylim(0, 1.02)
+    ax.legend(loc="lower right", fontsize=8)
+    most = max(answered, key=answered.get) if answered else "none"
+    ax.set_title(f"'{most}' answers the most requests ({answered.get(most, 0):.0%}); curves that stop short "
+                 "of 1 gave up on the rest", fontsize=10)
+    alt = "Cumulative latency per strategy: " + "; ".join(f"{n} median {v:.1f} s" for n, v in medians.items())
+    return _finish(fig, alt)
+
+
+def work_and_drain(results: Mapping[str, object], axes: Sequence[Axes] | None = None) -> Figure:
+    """Two panels: work amplification (attempts per success) and time to drain, per strategy."""
+    if axes is None:
+        fig = Figure(figsize=(9, 3.8), layout="constrained")
+        axes = fig.subplots(1, 2)
+    fig = axes[0].figure
+    names = list(results)
+    amplification = [min(results[n].metrics.amplification, 1e6) for n in names]
+    drain = [results[n].metrics.drain_time_s for n in names]
+    colours = [SERIES[i % len(SERIES)] for i in range(len(names))]
+    hatches = ["", "//", "..", "xx"]
+    for ax, values, label in ((axes[0], amplification, "attempts per success"),
+                              (axes[1], drain, "time to drain (simulated seconds)")):
+        bars = ax.bar(names, values, color=colours, edgecolor="black")
+        for bar, hatch in zip(bars, hatches * 4):
+            bar.set_hatch(hatch)
+        ax.bar_label(bars, fmt="%.1f", fontsize=8)
+        ax.set_ylabel(label)
+        ax.set_xlabel("strategy")
+        ax.tick_params(axis="x", labelrotation=15, labelsize=8)
+    cheapest = names[amplification.index(min(amplification))]
+    fastest = names[drain.index(min(drain))]
+    gave_up = results[fastest].metrics.gave_up
+    caveat = f", but gives up on {gave_up} requests" if gave_up else ""
+    fig.suptitle(f"'{cheapest}' wastes the fewest attempts; '{fastest}' ends first{caveat}", fontsize=10)
+    alt = "Work amplification and time to drain per strategy: " + "; ".join(
+        f"{n}: {a:.1f} attempts per success, drained in {d:.0f} s" for n, a, d in zip(names, amplification, drain))
+    return _finish(fig, alt)
+
+
+# -- backoff schedules ---------------------------------------------------------------------------------
+def backoff_schedule(policy: Backoff, retries: int = 8, ax: Axes | None = None, samples: int = 400,
+                     seed: int = 0) -> Figure:
+    """Delay against retry number: the mean, the 5–95 % band of sampled delays, and the policy's bounds."""
+    fig, ax = _figure(ax, (7, 4))
+    ns = list(range(1, retries + 1))
+    lows, highs, means, p5, p95 = [], [], [], [], []
+    for n in ns:
+        low, high = policy.bounds(n)
+        values = sorted(policy.samples(n, samples, seed))
+        lows.append(low), highs.append(high), means.append(sum(values) / len(values))
+        p5.append(values[int(0.05 * (len(values) - 1))]), p95.append(values[int(0.95 * (len(values) - 1))])
+    ax.fill_between(ns, lows, highs, color=SERIES[0], alpha=0.12, label="possible range")
+    ax.fill_between(ns, p5, p95, color=SERIES[0], alpha=0.3, label="5–95 % of sampled delays")
+    ax.plot(ns, means, color=SERIES[0], marker="o", label="mean delay")
+    ax.set_xlabel("retry number")
+    ax.set_ylabel("delay before the retry (seconds)")
+    ax.set_xticks(ns)
+    ax.legend(loc="upper left", fontsize=8)
+    spread = "no spread: every client waits the same" if max(h - lo for h, lo in zip(highs, lows)) == 0 \
+        else "jitter spreads the clients out"
+    ax.set_title(f"{policy.name}: {policy.formula} — {spread}", fontsize=9)
+    alt = f"Backoff schedule of {policy.name} for retries 1 to {retries}: mean delays " + ", ".join(
+        f"{m:.2f}" for m in means) + " seconds."
+    return _finish(fig, alt)
+
+
+# -- the contended-row experiment ----------------------------------------------------------------------
+def occ_results(results: Sequence, axes: Sequence[Axes] | None = None) -> Figure:
+    """Writes and completion time against clients, per strategy (Brooker's two charts)."""
+    if axes is None:
+        fig = Figure(figsize=(10, 4), layout="constrained")
+        axes = fig.subplots(1, 2)
+    fig = axes[0].figure
+    strategies = list(dict.fromkeys(r.strategy for r in results))
+    markers = ["o", "s", "^", "D", "v"]
+    for i, name in enumerate(strategies):
+        points = sorted((r.clients, r.mean_writes, r.mean_completion_ms) for r in results if r.strategy == name)
+        clients = [p[0] for p in points]
+        style = dict(color=SERIES[i % len(SERIES)], marker=markers[i % 5], label=name.replace("_", " "))
+        axes[0].plot(clients, [p[1] for p in points], **style)
+        axes[1].plot(clients, [p[2] / 1000 for p in points], **style)
+    axes[0].set_ylabel("writes (mean per run)")
+    axes[1].set_ylabel("completion time (seconds, mean per run)")
+    axes[1].set_yscale("log")
+    for ax in axes:
+        ax.set_xlabel("clients")
+        ax.legend(fontsize=8)
+    top = max(r.clients for r in results)
+    at_top = {r.strategy: r for r in results if r.clients == top}
+    least = min(at_top, key=lambda s: at_top[s].mean_writes)
+    slowest = max(at_top, key=lambda s: at_top[s].mean_completion_ms)
+    fig.suptitle(f"At {top} clients '{least.replace('_', ' ')}' does the least work; "
+                 f"'{slowest.replace('_', ' ')}' takes by far the longest", fontsize=10)
+    alt = f"Contended-row experiment at {top} clients: " + "; ".join(
+        f"{s} {r.mean_writes:.0f} writes, {r.mean_completion_ms / 1000:.1f} s" for s, r in at_top.items())
+    return _finish(fig, alt)

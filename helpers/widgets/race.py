@@ -1,0 +1,83 @@
+"""Strategy race: two to four retry strategies side by side, on the same seed and the same load."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+from matplotlib.figure import Figure
+
+from .. import plots
+from ..experiments.engine import run_load
+from .backoff_lab import STYLE, load_controls, make_policy
+from .common import DEBOUNCE_S, Dashboard, metrics_rows, table_html
+
+# name -> (strategy, jitter, honour Retry-After), in make_policy's terms
+CHOICES = {
+    "retry at once": ("none", "none", False),
+    "constant 1 s": ("constant", "none", False),
+    "exponential": ("exponential", "none", False),
+    "full jitter": ("exponential", "full", False),
+    "equal jitter": ("exponential", "equal", False),
+    "decorrelated jitter": ("exponential", "decorrelated", False),
+    "full jitter + Retry-After": ("exponential", "full", True),
+    "the OpenAI SDK's schedule": ("openai_sdk", "none", False),
+}
+NONE = "—"
+
+
+class StrategyRace(Dashboard):
+    FIGSIZE = (9.5, 6.5)
+
+    def __init__(self, *, debounce: float = DEBOUNCE_S, **values):
+        defaults = ["exponential", "full jitter", NONE, NONE]
+        self.lanes = [w.Dropdown(description=f"strategy {i + 1}", value=v,
+                                 options=list(CHOICES) + ([NONE] if i >= 2 else []), **STYLE)
+                      for i, v in enumerate(defaults)]
+        for i, lane in enumerate(self.lanes):
+            setattr(self, f"strategy{i + 1}", lane)
+        self.base = w.FloatLogSlider(description="base (s)", value=0.5, base=10, min=-2, max=1, step=0.1, **STYLE)
+        self.cap = w.FloatLogSlider(description="cap (s)", value=16, base=10, min=-1, max=2.5, step=0.1, **STYLE)
+        self.max_attempts = w.IntSlider(description="max attempts", value=6, min=1, max=10, **STYLE)
+        load = load_controls()
+        for name, control in load.items():
+            setattr(self, name, control)
+        left = [*self.lanes, self.base, self.cap, self.max_attempts]
+        right = [load[n] for n in ("clients", "requests", "rpm", "tpm", "tokens", "seed")]
+        self._setup(left + right, debounce, lambda _: w.HBox([w.VBox(left), w.VBox(right)]))
+        self.set(**values)
+        self.render()
+
+    def chosen(self) -> list[str]:
+        names = [lane.value for lane in self.lanes if lane.value != NONE]
+        return list(dict.fromkeys(names))  # the same strategy twice runs once
+
+    def compute(self) -> dict:
+        names = self.chosen()
+        if len(names) < 2:
+            raise ValueError("choose at least two different strategies to race")
+        if self.base.value > self.cap.value:
+            raise ValueError(f"base ({self.base.value:.2g} s) must not be above cap ({self.cap.value:.2g} s)")
+        results = {}
+        for name in names:
+            strategy, jitter, retry_after = CHOICES[name]
+            base = 1.0 if strategy == "constant" else self.base.value
+            policy = make_policy(strategy, jitter, base, self.cap.value, self.max_attempts.value, retry_after)
+            results[name] = run_load(clients=self.clients.value, requests_per_client=self.requests.value,
+                                     prompt_tokens=self.tokens.value, max_tokens=100, rpm=self.rpm.value,
+                                     tpm=self.tpm.value, policy=policy, seed=self.seed.value)
+        return results
+
+    def draw(self, results: dict) -> Figure:
+        fig = Figure(figsize=self.FIGSIZE)
+        grid = fig.add_gridspec(2, 2, height_ratios=[1.2, 1])
+        cdf = fig.add_subplot(grid[0, :])
+        bars = [fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])]
+        fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.1, hspace=0.45, wspace=0.25)
+        plots.latency_cdf(results, ax=cdf)
+        cdf_alt = fig.alt_text
+        plots.work_and_drain(results, axes=bars)
+        fig.alt_text = f"{cdf_alt}. {fig.alt_text}"
+        return fig
+
+    def table(self, results: dict) -> str:
+        columns = {name: dict(metrics_rows(result.metrics)) for name, result in results.items()}
+        return table_html(columns, caption="Same load, same seed")

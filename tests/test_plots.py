@@ -1,0 +1,97 @@
+"""Each plot on a real trace: labelled axes with units, a legend entry per outcome present, the limit where
+it belongs, a takeaway title and alt text."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.figure import Figure
+
+from helpers import plots
+from helpers.experiments import run_contention, run_load
+from helpers.retry import Exponential, FullJitter, MaxAttempts, NoBackoff, OpenAISDK, RetryPolicy
+
+UNIT_WORDS = ("seconds", "(s", "%", "per second", "per run", "per success", "share of")
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    """A run with successes, rate limits and server errors."""
+    from helpers.simulator import Simulator
+    from helpers.experiments.engine import lab_world
+
+    sim = Simulator(lab_world(20, 100_000), faults={"gpt-4o-mini": {"server_error_share": 0.2}})
+    return run_load(clients=25, requests_per_client=2, rpm=20, tpm=100_000, simulator=sim,
+                    policy=RetryPolicy(FullJitter(0.5, 16), (MaxAttempts(6),)))
+
+
+def _axes_ok(fig: Figure):
+    for ax in fig.axes:
+        assert ax.get_xlabel() and ax.get_ylabel()
+        assert any(word in ax.get_xlabel() + ax.get_ylabel() for word in UNIT_WORDS)
+    titles = [ax.get_title() for ax in fig.axes] + [fig._suptitle.get_text() if fig._suptitle else ""]
+    assert any(len(t) > 20 for t in titles), "a title states the takeaway"
+    assert len(fig.alt_text) > 30
+    assert plots.to_png(fig).startswith(b"\x89PNG")
+    assert 'alt="' in plots.to_html(fig)
+
+
+def test_retry_timeline_marks_every_outcome_and_the_limit(mixed):
+    fig = plots.retry_timeline(mixed)
+    _axes_ok(fig)
+    ax = fig.axes[0]
+    labels = ax.get_legend().get_texts()
+    present = {row.kind for row in mixed.trace}
+    assert {"ok", "rate_limit", "server_error"} <= present
+    legend = [t.get_text() for t in labels]
+    for kind in present:
+        assert plots.OUTCOMES[kind][0] in legend
+    assert any("20 RPM" in text for text in legend)
+    marks = sum(len(line.get_xdata()) for line in ax.get_lines() if line.get_linestyle() == "None")
+    assert marks == len(mixed.trace)
+
+
+def test_bucket_level_marks_the_refusals(mixed):
+    fig = plots.bucket_level(mixed)
+    _axes_ok(fig)
+    assert fig.axes[0].get_ylim()[1] >= 100
+    refused = sum(1 for row in mixed.trace if row.kind == "rate_limit")
+    assert f"{refused} requests refused" in fig.axes[0].get_title()
+
+
+def test_goodput_draws_the_limit_line(mixed):
+    fig = plots.goodput(mixed)
+    _axes_ok(fig)
+    limit_lines = [line for line in fig.axes[0].get_lines() if line.get_label().startswith("limit")]
+    assert limit_lines and limit_lines[0].get_ydata()[0] == pytest.approx(20 / 60)
+
+
+def test_comparisons_have_one_series_per_strategy():
+    results = {name: run_load(clients=20, rpm=20, policy=RetryPolicy(backoff, (MaxAttempts(6),)))
+               for name, backoff in (("none", NoBackoff()), ("exponential", Exponential(0.5, 16)),
+                                     ("full jitter", FullJitter(0.5, 16)))}
+    cdf = plots.latency_cdf(results)
+    _axes_ok(cdf)
+    assert [t.get_text() for t in cdf.axes[0].get_legend().get_texts()] == list(results)
+    bars = plots.work_and_drain(results)
+    _axes_ok(bars)
+    assert [t.get_text() for t in bars.axes[0].get_xticklabels()] == list(results)
+
+
+@pytest.mark.parametrize("policy", [FullJitter(0.5, 8), Exponential(0.5, 8), OpenAISDK()], ids=lambda p: p.name)
+def test_backoff_schedule_shows_the_band(policy):
+    fig = plots.backoff_schedule(policy, retries=6)
+    _axes_ok(fig)
+    assert policy.formula in fig.axes[0].get_title()
+
+
+def test_occ_results_plot_writes_and_time_against_clients():
+    results = [r for clients in (10, 40) for r in run_contention(clients, 3)]
+    fig = plots.occ_results(results)
+    _axes_ok(fig)
+    assert len(fig.axes[0].get_lines()) == 5 and fig.axes[1].get_yscale() == "log"
+
+
+def test_plots_draw_into_a_given_axes(mixed):
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert plots.goodput(mixed, ax=ax) is fig

@@ -1,0 +1,90 @@
+"""The dashboards driven from code: a change updates the output, the metrics equal a direct run with the
+same parameters, invalid values give a message and no traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+
+import pytest
+
+from helpers.experiments import run_load
+from helpers.widgets import BackoffLab, StrategyRace, ThrottleLab
+from helpers.widgets.common import Debounced
+
+
+def test_backoff_lab_updates_on_change_and_matches_a_direct_run():
+    lab = BackoffLab(debounce=0)
+    first_png, renders = lab.figure_html.value, lab.renders
+    lab.set(clients=35, strategy="exponential", jitter="equal", rpm=60)
+    assert lab.renders > renders and lab.figure_html.value != first_png
+    assert 'alt="' in lab.figure_html.value
+    direct = run_load(**lab.run_kwargs())
+    assert lab.result.metrics == direct.metrics
+    assert str(direct.metrics.successes) in lab.table_html.value
+
+
+def test_backoff_lab_explains_what_cannot_run():
+    lab = BackoffLab(debounce=0)
+    lab.set(cap=0.5)
+    renders = lab.renders
+    lab.set(base=10.0)
+    assert "cannot run" in lab.message.value and "must not be above cap" in lab.message.value
+    assert lab.renders == renders
+    lab.set(cap=50.0)
+    assert lab.message.value == "" and lab.renders == renders + 1
+    lab.set(clients=0)
+    assert lab.clients.value == 1  # the slider itself keeps values within its range
+
+
+def test_backoff_lab_waits_for_run_on_large_settings_and_shows_progress():
+    lab = BackoffLab(debounce=0)
+    renders = lab.renders
+    seen = []
+    lab.progress.observe(lambda change: seen.append(change["new"]), names="value")
+    lab.set(clients=100, requests=5, max_attempts=10)
+    assert lab.run_button.layout.display == "" and "press Run" in lab.message.value
+    rendered_before_run = lab.renders
+    lab.run_button.click()
+    assert lab.renders == rendered_before_run + 1 > renders
+    assert seen and seen[-1] == 1.0
+
+
+def test_unknown_controls_are_refused_clearly():
+    with pytest.raises(ValueError, match="no control called 'speed'"):
+        BackoffLab(debounce=0).set(speed=3)
+
+
+def test_debounce_coalesces_a_burst_into_one_render():
+    calls = []
+
+    async def burst():
+        debounced = Debounced(lambda: calls.append(1), delay=0.01)
+        for _ in range(50):
+            debounced()
+        await asyncio.sleep(0.05)
+
+    asyncio.run(burst())
+    assert calls == [1]
+
+
+def test_strategy_race_compares_on_the_same_load():
+    race = StrategyRace(debounce=0)
+    assert list(race.result) == ["exponential", "full jitter"]
+    race.set(strategy3="retry at once", strategy4="the OpenAI SDK's schedule", clients=30)
+    assert list(race.result) == ["exponential", "full jitter", "retry at once", "the OpenAI SDK's schedule"]
+    for name in race.result:
+        assert html.escape(name) in race.table_html.value
+    params = {r.params["clients"] for r in race.result.values()} | {r.params["seed"] for r in race.result.values()}
+    assert params == {30, 0}
+    race.set(strategy2="exponential", strategy3="—", strategy4="—")
+    assert "at least two" in race.message.value
+
+
+def test_throttle_lab_proactive_pacing_avoids_429s():
+    lab = ThrottleLab(debounce=0)
+    reactive, proactive = lab.result.values()
+    assert reactive.metrics.rate_limited > 0
+    assert proactive.metrics.rate_limited == 0 and proactive.metrics.successes == proactive.metrics.requests
+    lab.set(tokens=8000, tpm=1000)
+    assert "can never fit" in lab.message.value
