@@ -137,3 +137,13 @@ def test_a_learners_real_organization_settings_never_reach_the_simulator(monkeyp
     client._client.event_hooks["request"].append(lambda request: captured.append(dict(request.headers)))
     client.chat.completions.create(model="gpt-4o-mini", messages=HELLO)
     assert "openai-organization" not in captured[0] and "openai-project" not in captured[0]
+
+
+def test_retries_are_logged_like_the_sdk_logs_them(caplog):
+    sim = Simulator(seed=0)
+    with caplog.at_level("INFO", logger="openai"):
+        with pytest.raises(openai.RateLimitError):
+            make_client("sk-demo-broke", sim).chat.completions.create(model="gpt-4o-mini", messages=HELLO)
+    lines = [r.getMessage() for r in caplog.records if r.name == "openai._base_client"]
+    assert [line.split(" (")[1] for line in lines if line.startswith("Retrying request in")] == [
+        "retry 1 of 2)", "retry 2 of 2)"]

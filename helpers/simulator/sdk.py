@@ -50,6 +50,9 @@ class _VirtualRetries:
         with _seeded_sdk_jitter(self._jitter):
             delay = self._calculate_retry_timeout(max_retries - retries_taken, options, headers)
         self.retry_sleeps.append(delay)
+        # the SDK's own INFO line (logger "openai._base_client"), so OPENAI_LOG=info shows retries as usual
+        _base_client.log.info("Retrying request in %f seconds (retry %i of %s)", delay, retries_taken + 1,
+                              max_retries)
         return delay
 
     def copy(self, *args, **kwargs):
