@@ -59,7 +59,8 @@ class VirtualClock:
 class ConcurrentVirtualClock(VirtualClock):
     """Virtual time shared by many asyncio tasks: `asleep` parks a task, and once every task is parked the
     clock jumps to the earliest wake-up. So a hundred clients backing off concurrently take as long as the
-    longest wait, not the sum of them, and nothing sleeps for real."""
+    longest wait, not the sum of them, and nothing sleeps for real. Tasks must not wait on real threads or
+    real I/O: while they do, the clock would see everyone parked and move on without them."""
 
     def __init__(self, start: float = 0.0):
         super().__init__(start)

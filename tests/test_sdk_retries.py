@@ -147,3 +147,19 @@ def test_retries_are_logged_like_the_sdk_logs_them(caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "openai._base_client"]
     assert [line.split(" (")[1] for line in lines if line.startswith("Retrying request in")] == [
         "retry 1 of 2)", "retry 2 of 2)"]
+
+
+async def test_the_user_agent_is_the_sdks_own():
+    seen = []
+    sync = make_client("sk-demo-ok")
+    sync._client.event_hooks["request"].append(lambda r: seen.append(r.headers["user-agent"]))
+    sync.models.list()
+    asynchronous = make_async_client("sk-demo-ok")
+
+    async def hook(request):
+        seen.append(request.headers["user-agent"])
+
+    asynchronous._client.event_hooks["request"].append(hook)
+    await asynchronous.models.list()
+    assert [agent.split("/")[0] for agent in seen] == ["OpenAI", "AsyncOpenAI"]
+    assert seen[0] == f"OpenAI/Python {openai.__version__}"

@@ -70,10 +70,11 @@ class LogEntry(NamedTuple):
     org: str | None
     model: str | None
     status: int | None  # None when the connection was dropped
-    code: str | None
+    code: str | None  # error.code of the answer (None for successes and for errors without a code)
     retry_count: int | None  # the SDK's x-stainless-retry-count
     request_id: str
-    tokens: int = 0
+    tokens: int = 0  # what the request was charged against TPM (prompt estimate + max_tokens × n)
+    error_type: str | None = None  # error.type of the answer; "connection_dropped" when there was none
 
 
 class Simulator:
@@ -125,6 +126,7 @@ class Simulator:
             self.log.append(LogEntry(
                 now, request.method, ctx.path, ctx.masked_key, ctx.org, ctx.model,
                 None if response.drop else response.status, ctx.code, _retry_count(request), request_id, ctx.tokens,
+                ctx.error_type,
             ))
             return response
 
@@ -135,7 +137,7 @@ class Simulator:
             ctx = _Context(request, self.clock.now(), request_id)
             response = self._error(ctx, invalid_request(status, message))
             self.log.append(LogEntry(ctx.now, request.method, ctx.path, None, None, None, status, None, None,
-                                     request_id))
+                                     request_id, 0, "invalid_request_error"))
             return response
 
     def clear_log(self) -> None:
@@ -237,7 +239,7 @@ class Simulator:
             return self._error(ctx, refusal)
         outcome = self.faults.after_admission(call.model, ctx.now, ctx.request_id)
         if outcome.drop:
-            ctx.code = "connection_dropped"
+            ctx.error_type = "connection_dropped"
             return SimResponse(0, {}, b"", latency=outcome.latency, drop=True)
         if outcome.error:
             response = self._error(ctx, outcome.error)
@@ -294,7 +296,7 @@ class Simulator:
         return SimResponse(200, self._headers(ctx, processing_ms), body)
 
     def _error(self, ctx: _Context, error: ApiError) -> SimResponse:
-        ctx.code = error.code or error.type
+        ctx.code, ctx.error_type = error.code, error.type
         headers = self._headers(ctx, processing_ms=4)
         headers.update(error.headers)
         return SimResponse(error.status, headers, json.dumps(error.body(), indent=4).encode())
@@ -318,6 +320,7 @@ class _Context:
         self.model_path = ""
         self.limited_model: str | None = None
         self.code: str | None = None
+        self.error_type: str | None = None
         self.tokens = 0
 
 

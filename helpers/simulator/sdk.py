@@ -7,6 +7,7 @@ the retry decision, the Retry-After handling and the backoff schedule.
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 from contextlib import contextmanager
@@ -55,9 +56,16 @@ class _VirtualRetries:
                               max_retries)
         return delay
 
+    @property
+    def user_agent(self) -> str:
+        """What the SDK sends: `OpenAI/Python x.y.z` or `AsyncOpenAI/Python x.y.z`, not our subclass's name."""
+        base = "AsyncOpenAI" if isinstance(self, openai.AsyncOpenAI) else "OpenAI"
+        return f"{base}/Python {self._version}"
+
     def copy(self, *args, **kwargs):
         clone = super().copy(*args, **kwargs)
         clone._attach(self.simulator, self._jitter.randrange(2**32))
+        clone.retry_sleeps = self.retry_sleeps  # one record per simulator, whichever copy slept
         return clone
 
     with_options = copy
@@ -124,7 +132,15 @@ def make_async_client(key: str | None = "sk-demo-ok", simulator: Simulator | Non
         **_client_kwargs(key, organization, kwargs),
     )
     client._attach(simulator, seed)
+    # The async SDK looks up the platform in a worker thread on its first request; a real thread would let
+    # virtual time jump while it runs, so we look it up here, once, and the same seed gives the same run.
+    client._platform = _platform()
     return _ignore_environment(client, organization)
+
+
+@functools.lru_cache(maxsize=1)
+def _platform():
+    return _base_client.get_platform()
 
 
 def connect(base_url: str, key: str | None = "sk-demo-ok", *, asynchronous: bool = False, **kwargs):
