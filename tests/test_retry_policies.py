@@ -16,7 +16,6 @@ POLICIES = [NoBackoff(), Constant(1.5), Exponential(0.5, 8), FullJitter(0.5, 8),
 
 @pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.name)
 def test_every_delay_lies_within_the_bounds(policy):
-    rng = random.Random(1)
     for n in range(1, 12):
         low, high = policy.bounds(n)
         for delay in policy.samples(n, count=200, seed=n):

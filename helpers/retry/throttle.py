@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 
 from ..clock import Clock
-from ..ratelimit import Bucket, parse_duration
+from ..ratelimit import Bucket
 
 CHARS_PER_TOKEN = 4
 

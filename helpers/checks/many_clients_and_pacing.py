@@ -1,0 +1,250 @@
+"""Exercise checks for notebooks 07 (many clients) and 08 (staying under the limit)."""
+
+from __future__ import annotations
+
+import openai
+
+from ._say import _say
+
+
+# Helpers for these checks are prefixed _mc_ (many clients) and _su_ (staying under); imports stay local so that
+# this block can be appended without touching the top of the file.
+
+def _mc_day(policy, failure_share, seed=0):
+    """Notebook 07's scenario: 5 clients × 40 requests against a model failing `failure_share` of the time."""
+    from ..experiments import lab_world, run_load
+    from ..simulator import Simulator
+
+    simulator = Simulator(lab_world(rpm=6_000, tpm=10_000_000), seed=seed,
+                          faults={"gpt-4o-mini": {"server_error_share": failure_share}})
+    return run_load(clients=5, requests_per_client=40, rpm=6_000, tpm=10_000_000, policy=policy,
+                    simulator=simulator, seed=seed).metrics
+
+
+def check_retry_budget(policy) -> None:
+    """Exercise 1 in notebook 07: outage load at most 1.2 attempts per request, bad day at least 95 % success."""
+    from ..retry import Budget, RetryPolicy
+
+    if isinstance(policy, Budget) or (isinstance(policy, (tuple, list)) and policy
+                                      and all(isinstance(b, Budget) for b in policy)):
+        return _say(False, "That is a budget, not a policy. Wrap it: `RetryPolicy(FullJitter(0.5, 8), "
+                           "(MaxAttempts(4), ...))` (the budgets go in a tuple).")
+    if not isinstance(policy, RetryPolicy):
+        return _say(False, f"`my_policy` should be a RetryPolicy, got {type(policy).__name__}. Start from "
+                           "`RetryPolicy(FullJitter(0.5, 8), (MaxAttempts(6),))`.")
+    try:
+        outage, bad = _mc_day(policy, 1.0), _mc_day(policy, 0.2)
+    except Exception as exc:  # a learner's policy may be anything: report, never a traceback
+        return _say(False, f"Running the two days with your policy raised {type(exc).__name__}: {exc}.")
+    load, success = outage.attempts / outage.requests, bad.successes / bad.requests
+    bad_load = bad.attempts / bad.requests
+    if load > 1.2 + 1e-9:
+        return _say(False, f"In the outage your policy sends {load:.2f} attempts per request (at most 1.2 allowed). "
+                           "A cap on attempts alone multiplies the load by the cap; add a budget that runs dry, "
+                           "such as RetryRatio(0.1) or a small RetryQuota(capacity=...).")
+    if bad_load <= 1.0 + 1e-9:
+        return _say(False, f"Your policy never retries, so on the bad day only {success:.0%} of the requests succeed "
+                           "(95 % needed). Let some retries through: MaxAttempts(1) allows none.")
+    if success < 0.95:
+        return _say(False, f"The outage stays at {load:.2f}× — good — but on the bad day only {success:.0%} of the "
+                           "requests succeed (95 % needed). A retry ratio refuses retries even when they would work. "
+                           "A RetryQuota refills with every success: try a small one, e.g. capacity=20.")
+    return _say(True, f"Outage: {load:.2f} attempts per request instead of 6. Bad day: {success:.0%} succeed with "
+                      f"{bad_load:.2f} attempts per request. The budget stops retries when they cannot help and allows "
+                      "them when they can.")
+
+
+def _mc_product(values):
+    total = 1
+    for value in values:
+        total *= value
+    return total
+
+
+def _mc_worst(retries):
+    return _mc_product(r + 1 for r in retries)
+
+
+def check_nested_attempts(worst_case_requests) -> None:
+    """Exercise 2 in notebook 07: worst-case HTTP requests of nested retry layers."""
+    if not callable(worst_case_requests):
+        return _say(False, "`worst_case_requests` should be a function that takes a list of retries per layer.")
+    cases = [[2], [5, 2], [10, 2], [5, 0], [3, 3, 3], [3, 5, 2], [], [0, 0, 0], [2, 5, 2, 1]]
+    for layers in cases:
+        expected = _mc_worst(layers)
+        call = f"worst_case_requests({layers})"
+        try:
+            got = worst_case_requests(list(layers))
+        except Exception as exc:
+            return _say(False, f"{call} raised {type(exc).__name__}: {exc}.")
+        if isinstance(got, bool) or not isinstance(got, (int, float)):
+            return _say(False, f"{call} returned {got!r}; it should return a number of requests.")
+        if got == expected:
+            continue
+        if layers and got == sum(r + 1 for r in layers):
+            return _say(False, f"{call} gives {got}: you added the layers. They multiply: every attempt of the "
+                               "layer above runs all the attempts of the layer below.")
+        if layers and got == _mc_product(layers):
+            return _say(False, f"{call} gives {got}: a layer with r retries makes r + 1 attempts (the first one "
+                               "plus the retries).")
+        if not layers:
+            return _say(False, f"{call} gives {got}: with no retrying layer at all, one call is one request.")
+        product = " = " + " × ".join(str(r + 1) for r in layers) if len(layers) > 1 else ""
+        return _say(False, f"{call} gives {got!r}; expected {expected}{product}.")
+    return _say(True, f"Right: 6 × 3 = 18 for tenacity over the SDK, 11 × 3 = 33 for the Cookbook's decorator, "
+                      f"and {_mc_worst([3, 5, 2])} for the job queue → tenacity → SDK stack. One call, "
+                      f"{_mc_worst([3, 5, 2])} requests: retry at one layer only.")
+
+
+def check_pacer(Pacer) -> None:
+    """Exercise 1 in notebook 08: a token-bucket pacer whose wait_for(tokens) sleeps until the tokens are there."""
+    import math
+
+
+    from ..clock import VirtualClock
+    from ..experiments import lab_world
+    from ..retry.throttle import estimate_tokens
+    from ..simulator import Simulator, make_client
+
+    if not isinstance(Pacer, type):
+        return _say(False, "Pass the class itself to the check: `check_pacer(Pacer)`.")
+    clock = VirtualClock()
+    try:
+        pacer = Pacer(600, clock)
+    except Exception as exc:
+        return _say(False, f"`Pacer(600, clock)` raised {type(exc).__name__}: {exc}. Keep the `__init__` given in "
+                           "the exercise.")
+    steps = [  # (idle seconds before, tokens, expected wait, why); 600 a minute is 10 tokens a second
+        (0, 600, 0.0, "the bucket starts full, so the first 600 tokens need no wait"),
+        (0, 100, 10.0, "the bucket is now empty and refills 10 tokens a second, so 100 tokens need 10 s"),
+        (0, 50, 5.0, "right after that, 50 more tokens need 5 s"),
+        (2, 50, 3.0, "after 2 s of idling (20 tokens back), 50 tokens need 3 s more"),
+        (600, 600, 0.0, "after a long idle the bucket is full again"),
+        (0, 60, 6.0, "the bucket holds at most 600 tokens, so after spending them 60 tokens need 6 s; cap the level at "
+                     "`self.capacity` when you refill"),
+    ]
+    for idle, tokens, expected, why in steps:
+        clock.advance(idle)
+        start = clock.now()
+        try:
+            got = pacer.wait_for(tokens)
+        except Exception as exc:
+            return _say(False, f"`wait_for({tokens})` raised {type(exc).__name__}: {exc}.")
+        slept = clock.now() - start
+        if isinstance(got, bool) or not isinstance(got, (int, float)) or not math.isfinite(got):
+            return _say(False, f"`wait_for({tokens})` returned {got!r}; it should return the seconds it slept.")
+        if not math.isclose(slept, expected, abs_tol=1e-6):
+            if slept == 0 and got > 0:
+                return _say(False, f"`wait_for({tokens})` returned {got:g} but the clock did not move. Sleep with "
+                                   "`self.clock.sleep(seconds)`.")
+            return _say(False, f"`wait_for({tokens})` slept {slept:g} s; expected {expected:g} s: {why}.")
+        if not math.isclose(got, slept, abs_tol=1e-6):
+            return _say(False, f"`wait_for({tokens})` slept {slept:g} s but returned {got!r}. Return the seconds slept.")
+    simulator = Simulator(lab_world(rpm=10_000, tpm=3_000))
+    client = make_client("sk-lab", simulator, max_retries=0)
+    body = {"model": "gpt-4o-mini", "max_tokens": 280, "messages": [{"role": "user", "content": "x" * 100}]}
+    tokens = estimate_tokens(body)
+    try:
+        pacer = Pacer(3_000, simulator.clock)
+        refused = 0
+        for _ in range(20):
+            pacer.wait_for(tokens)
+            try:
+                client.chat.completions.create(**body)
+            except openai.RateLimitError:
+                refused += 1
+    except Exception as exc:
+        return _say(False, f"Pacing 20 requests against the simulator raised {type(exc).__name__}: {exc}.")
+    ideal = (20 * tokens - 3_000) / (3_000 / 60)
+    if refused:
+        return _say(False, f"Against a limit of 3,000 tokens a minute, {refused} of 20 paced requests were still "
+                           "refused: the pacer let them go too early.")
+    if simulator.clock.now() > ideal + 1:
+        return _say(False, f"No 429s, but 20 requests took {simulator.clock.now():.1f} s where {ideal:.1f} s is enough: "
+                           "the pacer waits longer than it needs to.")
+    return _say(True, f"Your pacer sent 20 requests of {tokens} tokens against 3,000 tokens a minute with no 429, in "
+                      f"{simulator.clock.now():.1f} s, as fast as the limit allows. That is all a throttle is.")
+
+
+_SU_RPM, _SU_TPM, _SU_LATENCY_S, _SU_NEIGHBOUR_EVERY_S, _SU_DEADLINE_S = 30, 40_000, 2.0, 6.0, 110.0
+
+
+def _su_batch(max_concurrency, headroom):
+    """Notebook 08's batch: 60 jobs through process_all against 30 RPM, 2 s answers, a neighbour every 6 s."""
+    import asyncio
+
+    from ..clock import ConcurrentVirtualClock
+    from ..experiments import lab_world
+    from ..experiments.sdk_load import run_coroutine
+    from ..retry import FullJitter, MaxAttempts, RetryAfter, RetryPolicy
+    from ..retry.processor import process_all
+    from ..retry.throttle import Throttle
+    from ..simulator import Simulator, async_http_client
+
+    jobs = [{"model": "gpt-4o-mini", "max_tokens": 200,
+             "messages": [{"role": "user", "content": f"Summarise document {i}: " + "lorem ipsum " * 30}]}
+            for i in range(60)]
+    neighbour_request = {"model": "gpt-4o-mini", "max_tokens": 50,
+                         "messages": [{"role": "user", "content": "Status report, please."}]}
+    policy = RetryPolicy(RetryAfter(FullJitter(0.5, 8)), (MaxAttempts(6),))
+    clock = ConcurrentVirtualClock()
+    simulator = Simulator(lab_world(rpm=_SU_RPM, tpm=_SU_TPM), clock=clock,
+                          faults={"gpt-4o-mini": {"latency_s": _SU_LATENCY_S}})
+    http = async_http_client(simulator, headers={"Authorization": "Bearer sk-lab"})
+    throttle = Throttle(rpm=_SU_RPM, tpm=_SU_TPM, headroom=headroom)
+    finished = []
+
+    async def batch():
+        results = await process_all(jobs, lambda body: http.post("/chat/completions", json=body), policy=policy,
+                                    clock=clock, throttle=throttle, max_concurrency=max_concurrency)
+        finished.append(clock.now())
+        return results
+
+    async def neighbour():
+        while not finished:
+            await http.post("/chat/completions", json=neighbour_request)
+            await clock.asleep(_SU_NEIGHBOUR_EVERY_S)
+
+    async def main():
+        results, _ = await asyncio.gather(batch(), neighbour())
+        await http.aclose()
+        return results
+
+    return run_coroutine(main()), simulator, finished[0]
+
+
+def check_batch_settings(max_concurrency, headroom) -> None:
+    """Exercise 2 in notebook 08: 60 jobs, no 429 for anyone on the key, done within 110 simulated seconds."""
+    if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
+        return _say(False, f"MAX_CONCURRENCY should be a whole number of at least 1, got {max_concurrency!r}.")
+    if isinstance(headroom, bool) or not isinstance(headroom, (int, float)) or not 0 < headroom <= 1:
+        return _say(False, f"HEADROOM should be a share of the limit between 0 (excluded) and 1, got {headroom!r}; "
+                           "0.9 means 90 %.")
+    try:
+        results, simulator, finished = _su_batch(max_concurrency, headroom)
+    except Exception as exc:
+        return _say(False, f"The batch could not run with these settings ({type(exc).__name__}: {exc}).")
+    done = sum(r.ok for r in results)
+    refused = sum(entry.status == 429 for entry in simulator.log)
+    planned = headroom * _SU_RPM
+    if refused:
+        return _say(False, f"{refused} request{'s were' if refused > 1 else ' was'} refused with 429 on the key. "
+                           f"Your throttle plans for {planned:g} "
+                           f"of the {_SU_RPM} requests a minute, but the neighbour also takes about "
+                           f"{60 / _SU_NEIGHBOUR_EVERY_S:g}: lower HEADROOM.")
+    if done < len(results):
+        return _say(False, f"Only {done} of {len(results)} jobs were done. Run `try_settings(MAX_CONCURRENCY, HEADROOM)` "
+                           "to see what happened.")
+    if finished > _SU_DEADLINE_S:
+        most = int(max_concurrency * _SU_DEADLINE_S / _SU_LATENCY_S)
+        if most < len(results):
+            hint = (f"with {max_concurrency} request{'s' if max_concurrency > 1 else ''} in flight and "
+                    f"{_SU_LATENCY_S:g} s per answer, at most {most} answers can arrive in {_SU_DEADLINE_S:g} s, "
+                    "whatever the throttle allows: raise MAX_CONCURRENCY")
+        else:
+            hint = (f"your throttle plans for only {planned:g} of the {_SU_RPM} requests a minute, leaving capacity "
+                    "unused: raise HEADROOM a little")
+        return _say(False, f"No 429s, well done, but the batch finished at {finished:.0f} s, after the "
+                           f"{_SU_DEADLINE_S:g} s deadline: {hint}.")
+    return _say(True, f"All {done} jobs done at {finished:.0f} s with no 429 for you or the neighbour: "
+                      f"{max_concurrency} in flight, planning for {planned:g} of {_SU_RPM} requests a minute.")
