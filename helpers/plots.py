@@ -102,6 +102,8 @@ def retry_timeline(result, ax: Axes | None = None, max_clients: int = 40) -> Fig
     handles.append(Line2D([], [], color=OKABE_ITO["grey"], linewidth=0.8))
     labels.append(f"wait before a retry; faint lines: one request refills every {interval:g} s ({rpm} RPM)")
     ax.legend(handles, labels, loc="upper right", fontsize=8, framealpha=0.9)
+    shown_clients = min(max_clients, result.params["clients"])
+    ax.set_ylim(-0.7, shown_clients - 0.3 + max(2.5, 0.45 * shown_clients))  # room above the rows for the legend
     ax.set_xlabel("time (simulated seconds)")
     ax.set_ylabel("client")
     ax.yaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
@@ -115,37 +117,57 @@ def retry_timeline(result, ax: Axes | None = None, max_clients: int = 40) -> Fig
 
 
 # -- the bucket's level -------------------------------------------------------------------------------
+def _level_path(points: list, bucket: Bucket, t: float, spend) -> float:
+    """Extend a level path to time t: the linear refill (with its corner where it reaches capacity), then the
+    drop where `spend(bucket)` takes units at t. Returns the level just before the drop."""
+    if points:
+        last_t, last_level = points[-1]
+        full_at = last_t + (bucket.capacity - last_level) / bucket.rate
+        if last_level < bucket.capacity and full_at < t:
+            points.append((full_at, bucket.capacity))
+    before = bucket.level(t)
+    points.append((t, before))
+    spend(bucket)
+    points.append((t, bucket.level(t)))
+    return before
+
+
 def bucket_level(result, ax: Axes | None = None) -> Figure:
     """Requests and tokens left in the server's buckets over time, replayed from the trace; 429s marked."""
     fig, ax = _figure(ax)
     rpm, tpm = result.params["rpm"], result.params["tpm"]
     requests, tokens = Bucket(rpm, 60.0), Bucket(tpm, 60.0)
-    times, req_levels, tok_levels, refused = [], [], [], []
+    req_path, tok_path, refused, empty = [], [], [], 0
     for row in sorted(result.trace, key=lambda r: r.time):
-        times.append(row.time)
-        req_levels.append(requests.level(row.time) / rpm * 100)
-        tok_levels.append(tokens.level(row.time) / tpm * 100)
         if row.kind == "ok":
-            requests.spend(1, row.time)
-            tokens.spend(row.tokens, row.time)
+            before = _level_path(req_path, requests, row.time, lambda b: b.spend(1, row.time))
+            _level_path(tok_path, tokens, row.time, lambda b: b.spend(row.tokens, row.time))
         elif row.kind in ("rate_limit", "slow_down", "too_large"):
-            requests.drain(1, row.time)  # refused requests still count against requests per minute
-            refused.append((row.time, req_levels[-1]))
-    ax.step(times, req_levels, where="post", color=SERIES[0], label=f"requests left (of {rpm} per minute)")
-    ax.step(times, tok_levels, where="post", color=SERIES[1], linestyle="--",
-            label=f"tokens left (of {tpm:,} per minute)")
+            # refused requests still count against requests per minute
+            before = _level_path(req_path, requests, row.time, lambda b: b.drain(1, row.time))
+            refused.append((row.time, before / rpm * 100))
+        else:
+            continue
+        empty += before < 1
+    for path, bucket, colour, style, label in (
+            (req_path, requests, SERIES[0], "-", f"requests left (of {rpm} per minute)"),
+            (tok_path, tokens, SERIES[1], "--", f"tokens left (of {tpm:,} per minute)")):
+        if path:
+            ax.plot([t for t, _ in path], [lv / bucket.capacity * 100 for _, lv in path], color=colour,
+                    linestyle=style, label=label)
     if refused:
         label, colour, marker = OUTCOMES["rate_limit"]
-        ax.scatter(*zip(*refused), color=colour, marker=marker, s=26, zorder=3, label="429: the request did not fit")
+        ax.plot(*zip(*refused), linestyle="none", color=colour, marker=marker, markersize=6, zorder=3,
+                label="429: the request did not fit")
     ax.set_ylim(-3, 105)
     ax.set_xlabel("time (simulated seconds)")
     ax.set_ylabel("bucket level (% of capacity)")
-    ax.legend(loc="lower right", fontsize=8)
-    empty = sum(1 for level in req_levels if level < 100 / rpm)
-    ax.set_title(f"The request bucket was empty at {empty} of {len(times)} arrivals: "
+    ax.legend(loc="center right", fontsize=8)
+    arrivals = len(refused) + sum(1 for row in result.trace if row.kind == "ok")
+    ax.set_title(f"Less than one request was left at {empty} of {arrivals} arrivals: "
                  f"{len(refused)} requests refused", fontsize=10)
     alt = (f"Bucket levels over time: requests left of {rpm} per minute and tokens left of {tpm} per minute, "
-           f"with {len(refused)} refused requests marked.")
+           f"refilling steadily between arrivals, with {len(refused)} refused requests marked.")
     return _finish(fig, alt)
 
 
@@ -182,12 +204,8 @@ def goodput(result, ax: Axes | None = None, bin_s: float = 1.0) -> Figure:
 
 # -- comparisons between strategies ------------------------------------------------------------------
 def _latencies(result) -> list[float]:
-    first, out = {}, []
-    for row in result.trace:
-        first.setdefault((row.client, row.request), row.time)
-        if row.kind == "ok":
-            out.append(row.time - first[(row.client, row.request)] + result.params["latency_s"])
-    return sorted(out)
+    latency_s = result.params["latency_s"]
+    return sorted(row.time - row.ready + latency_s for row in result.trace if row.kind == "ok")
 
 
 def latency_cdf(results: Mapping[str, object], ax: Axes | None = None) -> Figure:
@@ -265,7 +283,7 @@ def backoff_schedule(policy: Backoff, retries: int = 8, ax: Axes | None = None, 
     ax.legend(loc="upper left", fontsize=8)
     spread = "no spread: every client waits the same" if max(h - lo for h, lo in zip(highs, lows)) == 0 \
         else "jitter spreads the clients out"
-    ax.set_title(f"{policy.name}: {policy.formula} — {spread}", fontsize=9)
+    ax.set_title(f"{policy.name}: {spread}\n{policy.formula}", fontsize=9)
     alt = f"Backoff schedule of {policy.name} for retries 1 to {retries}: mean delays " + ", ".join(
         f"{m:.2f}" for m in means) + " seconds."
     return _finish(fig, alt)

@@ -52,3 +52,31 @@ def test_executes_headless_with_solutions(path):
     )
     assert "FAIL" not in outputs and "Traceback" not in outputs
     assert "🤔" not in outputs, "every check passes once the solutions have run"
+
+
+LINK = re.compile(r"\]\(([^)#\s]+\.ipynb)\)")
+
+
+def test_links_between_notebooks_resolve_and_every_notebook_links_onward():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        for target in LINK.findall(text):
+            assert (NOTEBOOK_DIR / target).exists(), f"{path.name} links to missing {target}"
+        next_line = next(line for line in reversed(text.splitlines()) if "Next" in line)
+        assert LINK.search(next_line) or path.name.startswith("09"), f"{path.name}: the Next line has no link"
+    names = {p.name for p in NOTEBOOKS}
+    assert len(names) == 10 and names >= {"00_start_here.ipynb", "09_production_checklist.ipynb"}
+
+
+SLEEPS = re.compile(r"\btime\.sleep\(\s*([0-9.]+)")
+
+
+def test_no_cell_sleeps_for_real_beyond_the_allowance():
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                total = sum(float(s) for s in SLEEPS.findall(cell.source))
+                assert total < 5, f"{path.name} sleeps {total} s for real in one cell"
+                assert "time.sleep(" not in cell.source or SLEEPS.search(cell.source), \
+                    f"{path.name}: a real sleep of unknown length"

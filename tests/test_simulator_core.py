@@ -184,3 +184,29 @@ def test_per_day_limits_quote_waits_in_hours():
         client.chat.completions.create(model="gpt-4o-mini", messages=HELLO, max_tokens=2000)
     assert info.value.body["message"].startswith(
         "Request too large for gpt-4o-mini in organization org-demo on tokens per day (TPD): Limit 1000")
+
+
+def test_the_quoted_wait_is_enough_even_when_the_refusal_counts():
+    sim = Simulator()
+    client = make_client("sk-demo-free", sim, max_retries=0)
+    for _ in range(3):
+        client.chat.completions.create(model="gpt-4o-mini", messages=HELLO)
+    sim.clock.advance(10.0)  # half a request has refilled; the refused request spends it
+    with pytest.raises(openai.RateLimitError) as info:
+        client.chat.completions.create(model="gpt-4o-mini", messages=HELLO)
+    wait = int(info.value.response.headers["retry-after-ms"]) / 1000
+    assert "Please try again in 20s." in info.value.body["message"] and wait == 20.0
+    sim.clock.advance(wait)
+    client.chat.completions.create(model="gpt-4o-mini", messages=HELLO)
+
+
+def test_quantized_limits_never_crash_on_tiny_limits():
+    raw = json.loads(DEFAULT_WORLD_PATH.read_text())
+    raw["tiers"]["free"]["limits"]["default"] = {"rpm": 20, "tpm": 40000}
+    sim = Simulator(world_from_dict(raw), burst_fraction=1 / 60)
+    client = make_client("sk-demo-free", sim, max_retries=0)
+    client.chat.completions.create(model="gpt-4o-mini", messages=HELLO)  # one request fits at once
+    with pytest.raises(openai.RateLimitError) as info:
+        client.chat.completions.create(model="gpt-4o-mini", messages=HELLO)
+    assert info.value.response.headers["retry-after"] == "3"  # 20 per minute: one every 3 s
+    assert sim.internal_errors == 0

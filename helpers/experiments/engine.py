@@ -38,6 +38,7 @@ class TraceRow:
     wait: float | None  # backoff before the next attempt; None when the request ended here
     tokens: int
     final: bool  # the request ended with this attempt (success or given up)
+    ready: float = 0.0  # when the request was ready to go (waiting for a throttle counts as latency)
 
 
 @dataclass
@@ -123,8 +124,8 @@ def run_load(
     shared_throttle = Throttle(rpm, tpm, headroom=throttle_headroom) if throttle else None
 
     policies = [policy.fresh() for _ in range(clients)]
-    state = [[0, 0, None] for _ in range(clients)]  # request index, attempts so far, previous wait
     heap = [(rng.uniform(0, stagger_s) if stagger_s else 0.0, c) for c in range(clients)]
+    state = [[0, 0, None, at] for at, _ in heap]  # request index, attempts so far, previous wait, ready at
     heapq.heapify(heap)
     for c in range(clients):
         policies[c].start_request()
@@ -138,7 +139,7 @@ def run_load(
         now, c = heapq.heappop(heap)
         if now > horizon_s:
             continue
-        req_index, attempts, previous = state[c]
+        req_index, attempts, previous, ready = state[c]
         size = workload[req_index]
         tokens = size[0] + size[1]
         if shared_throttle is not None and c not in booked and tokens <= tpm:
@@ -160,16 +161,16 @@ def run_load(
             shared_throttle.observe(response.headers, now)
         if verdict.ok:
             policies[c].record_success(attempts - 1)
-            trace.append(TraceRow(c, req_index, attempts, now, response.status, "ok", None, tokens, True))
+            trace.append(TraceRow(c, req_index, attempts, now, response.status, "ok", None, tokens, True, ready))
             _next_request(heap, state, policies, c, now + latency_s + response.latency, requests_per_client)
             continue
         wait = policies[c].next_wait(attempts, verdict, rng, previous)
         status = None if response.drop else response.status
-        trace.append(TraceRow(c, req_index, attempts, now, status, verdict.kind, wait, tokens, wait is None))
+        trace.append(TraceRow(c, req_index, attempts, now, status, verdict.kind, wait, tokens, wait is None, ready))
         if wait is None:
             _next_request(heap, state, policies, c, now + error_latency_s, requests_per_client)
         else:
-            state[c] = [req_index, attempts, wait]
+            state[c] = [req_index, attempts, wait, ready]
             heapq.heappush(heap, (now + error_latency_s + wait, c))
     if progress is not None:
         progress(1.0)
@@ -187,7 +188,7 @@ def _request(model: str, key: str, prompt_tokens: int, max_tokens: int) -> SimRe
 
 def _next_request(heap, state, policies, c, at, requests_per_client) -> None:
     req_index = state[c][0] + 1
-    state[c] = [req_index, 0, None]
+    state[c] = [req_index, 0, None, at]
     if req_index < requests_per_client:
         policies[c].start_request()
         heapq.heappush(heap, (at, c))

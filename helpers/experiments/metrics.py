@@ -24,7 +24,7 @@ class Metrics:
     goodput_rps: float  # successes per second, first attempt to last answer
     limit_rps: float  # the requests-per-minute limit, per second
     goodput_share: float  # successes as a share of what the limit allowed meanwhile (full bucket + refill)
-    latency_p50: float  # seconds from a request's first attempt to its answer, successes only
+    latency_p50: float  # seconds from a request being ready (throttle waits included) to its answer; successes
     latency_p95: float
     latency_p99: float
     drain_time_s: float  # when the last request ended
@@ -45,20 +45,18 @@ def percentile(values: list[float], q: float) -> float:
 
 def compute_metrics(trace, requests: int, *, rpm: float, latency_s: float = 0.0) -> Metrics:
     kinds = Counter(row.kind for row in trace)
-    first_seen: dict[tuple[int, int], float] = {}
-    latencies, successes, gave_up, end = [], 0, 0, 0.0
+    latencies, successes, gave_up, end, start = [], 0, 0, 0.0, math.inf
     for row in trace:
-        first_seen.setdefault((row.client, row.request), row.time)
+        start = min(start, row.ready)
         if not row.final:
             continue
         end = max(end, row.time + (latency_s if row.kind == "ok" else 0.0))
         if row.kind == "ok":
             successes += 1
-            latencies.append(row.time - first_seen[(row.client, row.request)] + latency_s)
+            latencies.append(row.time - row.ready + latency_s)
         else:
             gave_up += 1
-    start = min(first_seen.values(), default=0.0)
-    span = end - start
+    span = end - start if trace else 0.0
     goodput = successes / span if span > 0 else 0.0
     limit_rps = rpm / 60.0
     return Metrics(

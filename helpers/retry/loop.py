@@ -80,7 +80,7 @@ def _judge(result: Any, error: BaseException | None) -> tuple[Verdict, int | Non
         return classify_exception(error), status, request_id
     if isinstance(result, httpx.Response):
         return classify_response(result), result.status_code, result.headers.get("x-request-id")
-    return OK, None, None
+    return OK, 200, None  # the SDK returned an object: it only does that for a successful answer
 
 
 _CATCH = (Exception,)  # every failure is classified; the verdict decides whether another try is worth it

@@ -176,7 +176,7 @@ class RetryAfter(Backoff):
     above the cap, stop rather than retry early; without a hint, use `inner`."""
 
     inner: Backoff
-    cap: float = 60.0
+    cap: float = MAX_SDK_RETRY_AFTER
     jitter: float = 0.1
 
     def __post_init__(self):

@@ -27,8 +27,9 @@ class Limiter:
     """Per-organization, per-model buckets for RPM, TPM, RPD and TPD.
 
     `count_rejected`: a request refused with a 429 still uses one unit of RPM (the docs say failed requests
-    count); the bucket never goes below empty. `burst_fraction`: bucket capacity as a share of the limit,
-    to mimic limits enforced over shorter periods (1/60 is "one second's worth").
+    count); the bucket never goes below empty, and the 429 quotes the wait as it stands after that.
+    `burst_fraction`: per-minute buckets hold only this share of the limit (at least one unit), to mimic
+    limits enforced over shorter periods (1/60 is "one second's worth").
     """
 
     def __init__(self, world: World, *, count_rejected: bool = True, burst_fraction: float | None = None):
@@ -45,7 +46,9 @@ class Limiter:
             for kind in KINDS:
                 limit = getattr(limits, kind)
                 if limit:
-                    capacity = limit * self.burst_fraction if self.burst_fraction else None
+                    capacity = None
+                    if self.burst_fraction and _window(kind) == "min":  # quantized: a share of the minute at once
+                        capacity = max(1.0, limit * self.burst_fraction)
                     group[kind] = Bucket(limit, WINDOW_SECONDS[_window(kind)], now=now, capacity=capacity)
             self._buckets[(org, model)] = group
         return group
@@ -59,9 +62,11 @@ class Limiter:
                 self.charge_failed(org, model, now)
                 return self._too_large(org, model, kind, group[kind], tokens)
         for kind, bucket in group.items():
-            decision = bucket.check(costs[kind], now)
-            if not decision.admitted:
+            if not bucket.check(costs[kind], now).admitted:
                 self.charge_failed(org, model, now)
+                decision = bucket.check(costs[kind], now)  # quote the wait as it stands once this refusal counted
+                if decision.never_fits:
+                    return self._too_large(org, model, kind, bucket, costs[kind])
                 return self._rate_limited(org, model, kind, decision)
         for kind, bucket in group.items():
             bucket.spend(costs[kind], now)

@@ -85,8 +85,7 @@ class BackoffLab(Dashboard):
         self._setup(left + right, debounce, lambda _: w.HBox(
             [w.VBox(left), w.VBox(right + [self.run_button, self.progress])]))
         self.run_button.on_click(lambda _: self.render())
-        self.set(**values)
-        self._on_change()
+        self._start(values)
 
     def policy(self) -> RetryPolicy:
         if self.strategy.value == "exponential" and self.base.value > self.cap.value:

@@ -100,9 +100,17 @@ class Dashboard:
         self.figure = None
         self.renders = 0
         self.widget = w.VBox([layout(controls), self.message, w.HBox([self.figure_html, self.table_html])])
+        self._quiet = False
         self._changed = Debounced(self._on_change, debounce)
         for control in controls:
-            control.observe(self._changed, names="value")
+            control.observe(lambda change: None if self._quiet else self._changed(), names="value")
+
+    def _start(self, values: dict) -> None:
+        """The first render, with any starting values."""
+        if values:
+            self.set(**values)
+        else:
+            self._on_change()
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -110,15 +118,23 @@ class Dashboard:
         display(self.widget)
 
     def set(self, **values) -> None:
-        """Set controls by name; the dashboard re-renders as if a learner had moved them."""
+        """Set controls by name, then re-render once, at once: after `set`, `.result` and the figure are
+        up to date (a learner's own moves are debounced instead)."""
         import ipywidgets as w
 
-        for name, value in values.items():
+        for name in values:
             control = getattr(self, name, None)
             if not isinstance(control, w.ValueWidget) or control not in self.controls:
                 names = ", ".join(n for n, v in vars(self).items() if v in self.controls)
                 raise ValueError(f"no control called {name!r}; the controls are: {names}")
-            control.value = value
+        self._quiet = True
+        try:
+            for name, value in values.items():
+                getattr(self, name).value = value
+        finally:
+            self._quiet = False
+        if values:
+            self._on_change()
 
     def _on_change(self, *_ignored) -> None:
         self.render()

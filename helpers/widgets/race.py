@@ -43,8 +43,7 @@ class StrategyRace(Dashboard):
         left = [*self.lanes, self.base, self.cap, self.max_attempts]
         right = [load[n] for n in ("clients", "requests", "rpm", "tpm", "tokens", "seed")]
         self._setup(left + right, debounce, lambda _: w.HBox([w.VBox(left), w.VBox(right)]))
-        self.set(**values)
-        self.render()
+        self._start(values)
 
     def chosen(self) -> list[str]:
         names = [lane.value for lane in self.lanes if lane.value != NONE]

@@ -29,8 +29,7 @@ class ThrottleLab(Dashboard):
         left = [self.backoff, self.headroom, self.max_attempts, load["seed"]]
         right = [load[n] for n in ("clients", "requests", "rpm", "tpm", "tokens")]
         self._setup(left + right, debounce, lambda _: w.HBox([w.VBox(left), w.VBox(right)]))
-        self.set(**values)
-        self.render()
+        self._start(values)
 
     def compute(self) -> dict:
         strategy, jitter, retry_after = CHOICES[self.backoff.value]

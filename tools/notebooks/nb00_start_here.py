@@ -142,17 +142,17 @@ check_first_rate_limit(error)
 | # | Notebook | Minutes |
 |---|---|---|
 | 00 | Start here (this notebook) | 10 |
-| 01 | Anatomy of an API error | 20 |
-| 02 | Authentication errors (401, 403) | 25 |
-| 03 | Rate limits (429) | 35 |
-| 04 | Quota and billing (429) | 20 |
-| 05 | Server errors (500, 503), timeouts | 25 |
-| 06 | The backoff lab | 35 |
-| 07 | Many clients | 35 |
-| 08 | Staying under the limit | 30 |
-| 09 | Production checklist | 25 |
+| 01 | [Anatomy of an API error](01_anatomy_of_an_api_error.ipynb) | 20 |
+| 02 | [Authentication errors (401, 403)](02_authentication_401.ipynb) | 25 |
+| 03 | [Rate limits (429)](03_rate_limits_429.ipynb) | 35 |
+| 04 | [Quota and billing (429)](04_quota_and_billing_429.ipynb) | 20 |
+| 05 | [Server errors (500, 503), timeouts](05_server_errors_500_503.ipynb) | 25 |
+| 06 | [The backoff lab](06_backoff_lab.ipynb) | 35 |
+| 07 | [Many clients](07_many_clients.ipynb) | 35 |
+| 08 | [Staying under the limit](08_staying_under_the_limit.ipynb) | 30 |
+| 09 | [Production checklist](09_production_checklist.ipynb) | 25 |
 
-The later notebooks arrive as the course grows; each one ends with a link to the next.
+About four and a half hours in all. Each notebook ends with a link to the next.
 """),
     md("""
 ## Key points
@@ -161,6 +161,6 @@ The later notebooks arrive as the course grows; each one ends with a link to the
 - An API error carries a status code, a JSON body (`message`, `type`, `param`, `code`) and useful headers.
 - The free tier allows 3 requests per minute: the fourth gets a **429**, with a `Retry-After` header.
 
-**Next:** 01 — Anatomy of an API error.
+**Next:** [01 — Anatomy of an API error](01_anatomy_of_an_api_error.ipynb)
 """),
 ]

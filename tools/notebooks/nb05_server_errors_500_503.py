@@ -246,7 +246,7 @@ print(len(sim.log), "request sent; the SDK slept", patient.retry_sleeps)
 """),
     md("""
 One more thing to keep in mind: because the SDK waits *exactly* `retry-after`, clients that were refused together
-come back together. Notebook 07 shows why that hurts and how a little jitter fixes it.
+come back together. Notebook 07 shows why that hurts, and notebook 08 how pacing on the client side avoids it.
 """),
     md("""
 ---
