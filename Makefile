@@ -8,6 +8,8 @@ SIM_PORT ?= 8000
 SEED   ?= 0
 # Open a browser only where there is a screen to show it on.
 BROWSER_FLAG := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
+# Jupyter refuses to run as root (containers, some cloud machines) unless told it is on purpose.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test bench serve venv clean
 
@@ -22,7 +24,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 lab: venv
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 test: venv
 	$(PY) -m pytest -q

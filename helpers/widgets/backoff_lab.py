@@ -62,8 +62,8 @@ def backoff_controls() -> dict:
         strategy=w.Dropdown(description="strategy", value="exponential", options=STRATEGIES, **STYLE),
         jitter=w.Dropdown(description="jitter", value="full", options=JITTERS, **STYLE),
         retry_after=w.Checkbox(description="honour Retry-After", value=False, indent=False),
-        base=w.FloatLogSlider(description="base (s)", value=0.5, base=10, min=-2, max=1, step=0.1, **STYLE),
-        cap=w.FloatLogSlider(description="cap (s)", value=16, base=10, min=-1, max=2.5, step=0.1, **STYLE),
+        base=w.FloatSlider(description="base (s)", value=0.5, min=0.05, max=10, step=0.05, **STYLE),
+        cap=w.FloatSlider(description="cap (s)", value=16, min=1, max=300, step=1, **STYLE),
         max_attempts=w.IntSlider(description="max attempts", value=6, min=1, max=10, **STYLE),
     )
 

@@ -34,8 +34,8 @@ class StrategyRace(Dashboard):
                       for i, v in enumerate(defaults)]
         for i, lane in enumerate(self.lanes):
             setattr(self, f"strategy{i + 1}", lane)
-        self.base = w.FloatLogSlider(description="base (s)", value=0.5, base=10, min=-2, max=1, step=0.1, **STYLE)
-        self.cap = w.FloatLogSlider(description="cap (s)", value=16, base=10, min=-1, max=2.5, step=0.1, **STYLE)
+        self.base = w.FloatSlider(description="base (s)", value=0.5, min=0.05, max=10, step=0.05, **STYLE)
+        self.cap = w.FloatSlider(description="cap (s)", value=16, min=1, max=300, step=1, **STYLE)
         self.max_attempts = w.IntSlider(description="max attempts", value=6, min=1, max=10, **STYLE)
         load = load_controls()
         for name, control in load.items():
