@@ -9,6 +9,7 @@ import importlib
 import sys
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 
 PACKAGES = {  # import name -> distribution name
     "openai": "openai",
@@ -48,6 +49,39 @@ def check_package(module: str, dist: str) -> Check:
         return Check(module, False, f"cannot import ({exc.__class__.__name__}: {exc})", FIX_INSTALL)
 
 
+def check_widget_versions() -> Check:
+    """ipywidgets 8 needs the JupyterLab side of the same generation (jupyterlab_widgets 3); a mismatch shows
+    "Error displaying widget" in the browser while everything looks fine in Python."""
+    try:
+        python_side, lab_side = metadata.version("ipywidgets"), metadata.version("jupyterlab_widgets")
+    except metadata.PackageNotFoundError as exc:
+        return Check("widget versions", False, f"{exc.name} is not installed", FIX_INSTALL)
+    expected = {"7": "1", "8": "3"}.get(python_side.split(".")[0])
+    ok = expected == lab_side.split(".")[0]
+    return Check("widget versions", ok, f"ipywidgets {python_side} with jupyterlab_widgets {lab_side}",
+                 "install matching versions: pip install 'ipywidgets>=8.1,<9' 'jupyterlab_widgets>=3,<4', "
+                 "then restart JupyterLab (not just the kernel)")
+
+
+def check_kernel() -> Check:
+    """The notebooks ask for the `python3` kernel: it must be this very Python, the one with the course installed."""
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        spec = KernelSpecManager().get_kernel_spec("python3")
+    except Exception as exc:  # no jupyter_client, or no python3 kernel at all
+        return Check("python3 kernel", False, f"not found ({exc.__class__.__name__})",
+                     "python -m ipykernel install --user --name python3  (run it with the course's Python)")
+    command = spec.argv[0] if spec.argv else ""
+    if command in ("python", "python3", "{python}"):
+        return Check("python3 kernel", True, "the default Python kernel")
+    same = Path(command).resolve() == Path(sys.executable).resolve()
+    return Check("python3 kernel", same, f"runs {command}",
+                 f"the python3 kernel runs another Python than this one ({sys.executable}); run "
+                 f"`{sys.executable} -m ipykernel install --sys-prefix --name python3`, or start JupyterLab "
+                 "with `make lab`")
+
+
 def check_simulator() -> Check:
     try:
         from .simulator import make_client
@@ -61,7 +95,8 @@ def check_simulator() -> Check:
 
 
 def run_checks() -> list[Check]:
-    return [check_python(), *(check_package(m, d) for m, d in PACKAGES.items()), check_simulator()]
+    return [check_python(), *(check_package(m, d) for m, d in PACKAGES.items()), check_widget_versions(),
+            check_kernel(), check_simulator()]
 
 
 def main() -> int:

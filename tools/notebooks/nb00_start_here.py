@@ -37,10 +37,15 @@ This cell checks that the packages are installed and that the simulated API answ
 start with `OK`. If one says `FAIL`, it tells you how to fix it.
 """),
     code("""
-from helpers.check import run_checks
-
-for check in run_checks():
-    print(check.line())
+try:
+    from helpers.check import run_checks
+except ImportError:
+    print("FAIL helpers: the course's package is not importable in this kernel.")
+    print("     how to fix: run `make lab` from the repository (or `pip install -e .` there), then choose")
+    print("     the 'Python 3' kernel and restart it.")
+else:
+    for check in run_checks():
+        print(check.line())
 """),
     md("""
 ## Your first request

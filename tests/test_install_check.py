@@ -1,0 +1,71 @@
+"""`python -m helpers.check` and notebook 00 catch the known install failures and say how to fix each."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from helpers import check
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_everything_passes_here():
+    result = subprocess.run([sys.executable, "-m", "helpers.check"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All good" in result.stdout and "FAIL" not in result.stdout
+
+
+def test_a_missing_widget_extension_is_caught(monkeypatch):
+    real = metadata.version
+
+    def fake_version(name):
+        if name == "jupyterlab_widgets":
+            raise metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(check.metadata, "version", fake_version)
+    result = check.check_widget_versions()
+    assert not result.ok and "jupyterlab_widgets" in result.detail and "pip install" in result.fix
+
+
+def test_mismatched_widget_versions_are_caught(monkeypatch):
+    versions = {"ipywidgets": "8.1.9", "jupyterlab_widgets": "1.1.0"}
+    monkeypatch.setattr(check.metadata, "version", lambda name: versions[name])
+    result = check.check_widget_versions()
+    assert not result.ok and "restart JupyterLab" in result.fix
+
+
+def test_a_missing_package_is_caught_with_its_fix():
+    result = check.check_package("no_such_module_here", "no-such-dist")
+    assert not result.ok and "make lab" in result.fix and "FAIL" in result.line()
+
+
+def test_a_kernel_running_another_python_is_caught(monkeypatch):
+    class Spec:
+        argv = ["/usr/bin/some-other-python", "-m", "ipykernel_launcher"]
+
+    class Manager:
+        def get_kernel_spec(self, name):
+            return Spec()
+
+    import jupyter_client.kernelspec
+
+    monkeypatch.setattr(jupyter_client.kernelspec, "KernelSpecManager", Manager)
+    result = check.check_kernel()
+    assert not result.ok and "ipykernel install" in result.fix
+
+
+def test_notebook_zero_explains_a_missing_helpers_package(tmp_path):
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4)
+    cell = next(c.source for c in nb.cells if c.cell_type == "code" and "run_checks" in c.source)
+    # -I -S: no site-packages and not the repository on the path, so `helpers` cannot be imported
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", cell], capture_output=True, text=True, cwd=tmp_path,
+                            timeout=60)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "FAIL helpers" in result.stdout and "make lab" in result.stdout
