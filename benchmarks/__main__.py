@@ -1,6 +1,6 @@
 """Run every benchmark: python -m benchmarks."""
 
-from . import experiments, inprocess, occ, server, widgets
+from . import experiments, inprocess, notebooks, occ, server, widgets
 
 if __name__ == "__main__":
     inprocess.run()
@@ -8,3 +8,4 @@ if __name__ == "__main__":
     occ.run()
     experiments.run()
     widgets.run()
+    notebooks.run()

@@ -33,6 +33,8 @@ class RealClock:
 class VirtualClock:
     """Simulated time: sleeping moves the clock forward at once, so a minute of backoff takes microseconds."""
 
+    simulated_total = 0.0  # simulated seconds that all virtual clocks in this process have moved (for benchmarks)
+
     def __init__(self, start: float = 0.0):
         self._now = float(start)
 
@@ -43,6 +45,7 @@ class VirtualClock:
         if seconds != seconds or seconds < 0:  # NaN or negative: nothing to wait for
             return
         self._now += seconds
+        VirtualClock.simulated_total += seconds
 
     async def asleep(self, seconds: float) -> None:
         self.sleep(seconds)
@@ -87,6 +90,7 @@ class ConcurrentVirtualClock(VirtualClock):
             if not self._sleepers:
                 break
             wake_at = self._sleepers[0][0]
+            VirtualClock.simulated_total += max(0.0, wake_at - self._now)
             self._now = max(self._now, wake_at)
             while self._sleepers and self._sleepers[0][0] <= wake_at:
                 _, _, wake = heapq.heappop(self._sleepers)
