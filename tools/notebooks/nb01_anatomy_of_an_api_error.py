@@ -294,6 +294,20 @@ print()
 print("Retry:", entry.text("retry"))
 """),
     md("""
+### The error explorer
+
+The explorer below does all of this at once. Pick an entry (or choose *your own request* and type a key and a
+model): it sends the request to a fresh simulator and shows the raw HTTP exchange, the SDK exception and its
+attributes, the cause, the fix and whether a retry can help. The **中文** button switches the texts to Chinese.
+"""),
+    code("""
+from helpers.widgets import ErrorExplorer
+
+explorer = ErrorExplorer()
+explorer.entry.value = "rate_limit_reached"
+explorer
+"""),
+    md("""
 The course's helpers can also judge a live exception: `classify_exception` says whether a retry can help,
 and why.
 """),
