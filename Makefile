@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 PORT   ?= 8888
 SIM_PORT ?= 8000
 SEED   ?= 0
@@ -19,17 +20,23 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
 	  echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
 	@touch $(STAMP)
+
+# The tests need a few more packages (pytest, hypothesis, playwright, ...); learners who only run the
+# course never download them.
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $(TEST_STAMP)
 
 lab: venv
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
-test: venv
+test: $(TEST_STAMP)
 	$(PY) -m pytest -q
 
-bench: venv
+bench: $(TEST_STAMP)
 	$(PY) -m benchmarks
 
 serve: venv
