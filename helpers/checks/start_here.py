@@ -18,4 +18,5 @@ def check_first_rate_limit(error) -> None:
     if error.status_code != 429 or error.code != "rate_limit_exceeded":
         return _say(False, f"That is a {error.status_code} with code {error.code!r}. Use the key sk-demo-free, "
                            "which may send only 3 requests per minute.")
-    return _say(True, f"Well done: a 429 rate_limit_exceeded. The API says: {error.body['message'][:95]}...")
+    first_sentences = error.body["message"].split(" Visit ")[0]
+    return _say(True, f"Well done: a 429 rate_limit_exceeded. The API says: {first_sentences}")

@@ -23,6 +23,11 @@ program running through them.
 Run a cell with **Shift + Enter**. Run them in order, top to bottom; if something looks odd, use
 *Kernel → Restart Kernel and Run All Cells*.
 
+**Exercises** come in threes: a cell for your answer, a collapsed cell with a solution (the `…` bar under
+your cell: click it to peek), and a check that tells you how you did. Running the collapsed cell replaces your
+answer with ours, and so does *Run All Cells*: to test your own answer, run your cell and then the check,
+skipping the collapsed one.
+
 You need **no API key, no network and no money**. Every request goes to a *simulated* OpenAI API that lives
 inside this notebook. It answers with the same status codes, headers and JSON bodies as the real service, so
 the official `openai` Python package raises exactly the exceptions it would raise in production.

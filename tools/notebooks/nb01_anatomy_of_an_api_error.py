@@ -329,7 +329,7 @@ log. It must have these keys:
 | `"type"`, `"code"` | from the error body (either may be `None`) |
 | `"message"` | the **API's** sentence (not the SDK's `Error code: ...` summary) |
 | `"request_id"` | the `x-request-id` |
-| `"retry"` | `True` if a retry could ever help: status 408, 409 or 500 and above, or a 429 whose `type` and `code` are both *not* `"insufficient_quota"`; otherwise `False` |
+| `"retry"` | `True` if a retry could ever help: status 408, 409 or 500 and above, or a 429 whose `type` and `code` are both *not* `"insufficient_quota"`; otherwise `False`. (A first rule of thumb: it still calls a 429 *Request too large* retryable, which can never fit; exercise 2 and `classify_exception` get that right.) |
 
 The check sends a handful of different bad requests to the simulator and compares your dictionaries with
 what it expects.

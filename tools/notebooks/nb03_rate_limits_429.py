@@ -297,7 +297,9 @@ for exc in [rate_error, tpm_error]:
 ---
 ## 4. The `x-ratelimit-*` headers
 
-Every answer, a success as well as a 429, carries six headers about the limits of that model:
+Answers about a model, a success as well as a rate-limit 429, carry six headers about the limits of that model.
+(Answers that never got that far carry none: an authentication error, a billing 429. Some real 429s lack them too,
+so read them when they are there.)
 
 | Header | Meaning |
 |---|---|
@@ -378,7 +380,8 @@ free = make_client("sk-demo-free", max_retries=0)
 headers = None
 for n in range(1, 7):
     if headers is not None:
-        free.simulator.clock.sleep(seconds_until_fits(headers, 51))  # each request here counts 51 tokens
+        tokens = free.simulator.log[-1].tokens  # what the last request was charged: prompt estimate + max_tokens
+        free.simulator.clock.sleep(seconds_until_fits(headers, tokens))
     raw = free.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=MESSAGES, max_tokens=50)
     headers = raw.headers
     print(f"t = {free.simulator.clock.now():5.1f} s  request {n}: {raw.status_code}")
@@ -524,8 +527,10 @@ The impatient program knocked 60 times in a minute and never got in. Each second
 refilled, and each refused try used it up again, so the bucket never reached one whole request. The patient
 program needed a single try.
 
-One more consequence: the wait in a 429 is worked out when your request arrives, before that refused request is
-itself counted. So "try again in 10s" only holds if you do not knock again in between.
+How much a refused request costs is not documented; OpenAI only says that unsuccessful requests count towards
+your per-minute limit. The simulator takes that literally: a refusal uses up whatever had refilled. The wait
+quoted in the 429 already includes that, so "try again in 20s" holds, as long as nobody (you included) knocks
+again in between.
 """),
     md("""
 ---
@@ -589,20 +594,19 @@ sdk_like = RetryPolicy(OpenAISDK(), (MaxAttempts(3),))
 result = run_load(clients=6, requests_per_client=4, rpm=12, tpm=40_000, policy=sdk_like, seed=0)
 print(result.metrics.successes, "of", result.metrics.requests, "requests succeeded;",
       result.metrics.gave_up, "were given up after", result.metrics.attempts, "attempts in all")
-figure = plots.retry_timeline(result)
-figure.axes[0].set_ylim(-0.5, 8)  # leave room above the rows for the legend
-plots.show(figure)
+plots.show(plots.retry_timeline(result))
+
+later = [row for row in result.trace if row.time > 1]  # everything after the first burst
+print(f"after the first second: {sum(r.kind == 'ok' for r in later)} successes in {len(later)} attempts")
 """),
     md("""
 How to read it: each row is a client and each mark an attempt (green circle: success; orange cross: 429). The grey
 lines are the waits before a retry, and the faint vertical lines show when the bucket gains a request (every 5 s).
 
 The first two requests of every client fit in the full bucket. After that, the clients are told the same wait
-and come back **together**, in columns, and only one of them fits each time; the others are refused, use up three
-attempts, and give up. Notice, too, the lone attempt at t = 5 s. That client had been quoted a shorter wait (4 s,
-because the bucket held a fifth of a request when it asked). When it came back, the bucket still held less than a
-whole request, so it was refused, and its refused attempt used up what had refilled: the whole column at t = 6 s
-was refused too.
+and come back **together**, in columns. At each column there is room for one request at most, and every refused
+attempt uses up what had refilled, so the next column finds the bucket empty again: the clients spend their three
+attempts and give up, as the count under the plot shows.
 
 The same wait for everyone is the problem here: `Retry-After` tells *one* client when there will be room for *one*
 request. The fix is not a smarter retry but fewer attempts: pace the requests (as in section 4, or with the
@@ -617,11 +621,12 @@ of experiment.
   must fit them all; the first that has no room refuses it, and the 429's `type` and message say which.
 - Each limit is a **bucket** that refills continuously at `limit / window`. The wait in the message is
   `(Used + Requested − Limit) / (Limit / window)`: TPM 10,000, used 8,554, requested 3,082 gives `9.816s`.
-- Every answer carries `x-ratelimit-limit/remaining/reset-*` headers (text; resets as Go durations, meaning "until
-  full"). A 429 adds `retry-after` (whole seconds, rounded up) and `retry-after-ms` (exact).
+- Answers about a model carry `x-ratelimit-limit/remaining/reset-*` headers (text; resets as Go durations,
+  meaning "until full"). A rate-limit 429 may add `retry-after` (whole seconds) and `retry-after-ms` (exact).
 - *429 Rate limit reached for requests*: code `rate_limit_exceeded`, type `requests`; wait `Retry-After`, pace, batch,
   or move up a tier. A retry helps, **after** the wait.
-- Tokens are counted **before** the answer exists: prompt estimate + `max_tokens` × `n`. Keep `max_tokens` tight.
+- Tokens are counted **before** the answer exists. The real estimator is not documented; the simulator charges the
+  prompt estimate + `max_tokens` × `n`, the Cookbook's rule. Either way, keep `max_tokens` tight.
   *Request too large* can never fit: never retry it (the SDK sends it three times).
 - Refused requests count too: retrying too soon keeps the bucket empty.
 - The SDK retries 429s twice by default, waiting exactly `Retry-After` (up to 120 s). Clients told the same wait
