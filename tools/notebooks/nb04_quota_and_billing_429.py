@@ -199,7 +199,7 @@ for key in ["sk-demo-project-capped", "sk-demo-ok"]:
 2. **Read `exc.code`** and compare it with the five billing codes above. Also accept
    `exc.type == "insufficient_quota"`: in 2023 the quota error came with `code` set to `None`, and only the type
    said what it was.
-3. **Confirm with the headers**: a billing 429 carries no `retry-after`.
+3. **A hint from the headers**: a billing 429 carries no `retry-after`. Only a hint: some real rate-limit 429s lack it too, so `code` and `type` decide.
 4. **Then look at the dashboard**, not at your code: the *Billing* page (credits, payment method), the *Limits*
    page (organization budget and usage limit), the project's settings (project budget), and the *Usage* page
    (what used the money).
