@@ -112,7 +112,7 @@ def retry_timeline(result, ax: Axes | None = None, max_clients: int = 40) -> Fig
                  f"{m.rate_limited} hit the limit{shown}", fontsize=10)
     alt = (f"Timeline of {m.attempts} attempts by {result.params['clients']} clients over {end:.0f} simulated "
            f"seconds against a limit of {rpm} requests per minute. Outcomes: "
-           + ", ".join(f"{n} {OUTCOMES.get(k, OTHER)[0]}" for k, n in Counter(r.kind for r in rows).items()) + ".")
+           + ", ".join(f"{n} × {OUTCOMES.get(k, OTHER)[0]}" for k, n in Counter(r.kind for r in rows).items()) + ".")
     return _finish(fig, alt)
 
 
@@ -305,7 +305,7 @@ def occ_results(results: Sequence, axes: Sequence[Axes] | None = None) -> Figure
         axes[0].plot(clients, [p[1] for p in points], **style)
         axes[1].plot(clients, [p[2] / 1000 for p in points], **style)
     axes[0].set_ylabel("writes (mean per run)")
-    axes[1].set_ylabel("completion time (seconds, mean per run)")
+    axes[1].set_ylabel("completion time (seconds, mean per run; log scale)")
     axes[1].set_yscale("log")
     for ax in axes:
         ax.set_xlabel("clients")

@@ -52,7 +52,7 @@ def _check_headers(entry, headers) -> None:
     if entry.type in BILLING_TYPES:
         assert not any(h.startswith("x-ratelimit-") for h in headers), "billing 429s carry no rate-limit headers"
         assert "retry-after" not in headers
-    if temporary_429 or entry.status == 503:
+    if temporary_429 or entry.code == "server_is_overloaded":
         assert int(headers["retry-after"]) >= 1
         assert int(headers["retry-after-ms"]) >= 1
     if entry.status not in (401, 404, 405, 413) or entry.id == "insufficient_permissions":

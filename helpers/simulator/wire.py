@@ -177,6 +177,6 @@ def server_error(request_id: str) -> ApiError:
 
 
 def overloaded(legacy: bool, request_id: str, retry_headers: dict[str, str]) -> ApiError:
-    if legacy:
-        return ApiError(503, OVERLOADED_LEGACY.format(request_id=request_id), "server_error", headers=retry_headers)
+    if legacy:  # the 2023 form came with no documented Retry-After
+        return ApiError(503, OVERLOADED_LEGACY.format(request_id=request_id), "server_error")
     return ApiError(503, OVERLOADED, "service_unavailable_error", code="server_is_overloaded", headers=retry_headers)

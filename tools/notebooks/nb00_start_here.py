@@ -156,13 +156,13 @@ check_first_rate_limit(error)
 | 02 | [Authentication errors (401, 403)](02_authentication_401.ipynb) | 25 |
 | 03 | [Rate limits (429)](03_rate_limits_429.ipynb) | 35 |
 | 04 | [Quota and billing (429)](04_quota_and_billing_429.ipynb) | 20 |
-| 05 | [Server errors (500, 503), timeouts](05_server_errors_500_503.ipynb) | 25 |
-| 06 | [The backoff lab](06_backoff_lab.ipynb) | 35 |
+| 05 | [Server errors (500, 503), timeouts](05_server_errors_500_503.ipynb) | 35 |
+| 06 | [The backoff lab](06_backoff_lab.ipynb) | 45 |
 | 07 | [Many clients](07_many_clients.ipynb) | 35 |
 | 08 | [Staying under the limit](08_staying_under_the_limit.ipynb) | 30 |
 | 09 | [Production checklist](09_production_checklist.ipynb) | 25 |
 
-About four and a half hours in all. Each notebook ends with a link to the next.
+About four hours and three quarters in all. Each notebook ends with a link to the next.
 """),
     md("""
 ## Key points

@@ -19,7 +19,7 @@ and not blindly.
 - what a **connection error** looks like;
 - what is safe to retry — and why a timeout does not mean the server did nothing.
 
-**Time to learn:** about 25 minutes.
+**Time to learn:** about 35 minutes.
 
 **Prerequisites**
 
@@ -131,7 +131,7 @@ except openai.InternalServerError as exc:
 print("exception  :", type(legacy_503).__name__)
 print("status     :", legacy_503.status_code, "  type:", legacy_503.type, "  code:", legacy_503.code)
 print("message    :", legacy_503.body["message"])
-print("retry-after:", legacy_503.response.headers.get("retry-after"), "s")
+print("retry-after:", legacy_503.response.headers.get("retry-after", "none (the 2023 form sent no Retry-After)"))
 """),
     md("""
 ### What you see: today's form (`server_is_overloaded`)
@@ -176,7 +176,8 @@ print("status  :", " ".join(f"{e.status:3}" for e in sim.log))
 
 - Status **503**; today `type="service_unavailable_error"` with `code="server_is_overloaded"`, in the older form
   `type="server_error"` with `code=None` and the "currently overloaded" message.
-- A **`retry-after`** header usually says how long to wait (the demo always sends one).
+- A **`retry-after`** header *may* say how long to wait (OpenAI's guide says it may be present; the demo sends
+  one with today's form, none with the 2023 form).
 
 ### How to fix it, and does a retry help?
 
@@ -254,7 +255,10 @@ come back together. Notebook 07 shows why that hurts, and notebook 08 how pacing
 
 ### What you see
 
-`gpt-demo-ramp` accepts at most 5 requests in any 10 seconds. A burst of 7 requests, half a second apart:
+`gpt-demo-ramp` accepts at most 5 requests in any 10 seconds. (OpenAI documents `slow_down` but has not said
+how it decides, and no real message has been captured yet: the rule and the message text here are the
+simulator's stand-ins. The status, `type` and `code` are the real ones.) A burst of 7 requests, half a second
+apart:
 """),
     code("""
 sim = Simulator()

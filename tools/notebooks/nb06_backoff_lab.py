@@ -20,7 +20,7 @@ version against the simulated API. Then you test your ideas on a whole crowd of 
 - how to use the course's ready-made `send_with_retries` and `RetryPolicy`;
 - how to explore strategies with the **backoff lab** and the **strategy race** widgets, and read their metrics.
 
-**Time to learn:** about 35 minutes.
+**Time to learn:** about 45 minutes.
 
 **Prerequisites**
 
@@ -225,7 +225,10 @@ takes the slot that refilled during the quiet gap and the others are refused. Wh
 somebody is knocking all the time, and every refused knock uses up the part of a slot that had refilled. On top of
 that, full jitter waits only half the ceiling on average, so with the same six attempts a client gives up sooner.
 
-So jitter is not a cure for a rate limit: no way of arranging retries creates capacity. What helps is sending
+This rests on how the simulator counts refusals: OpenAI only says that failed requests count against the
+limit, and the simulator lets each refusal use up whatever had refilled. Against a limit enforced over short
+periods (notebook 07, section 1) jitter wins clearly. Either way, jitter is not a cure for a rate limit: no way of
+arranging retries creates capacity. What helps is sending
 fewer attempts (longer waits, fewer retries), or never sending faster than the limit in the first place (a
 client-side throttle, notebook 08). Keep jitter in real code all the same: real servers also overload, and jitter
 stops a fleet of clients from falling into step.
@@ -364,7 +367,7 @@ except openai.RateLimitError as exc:
 The course's `helpers.retry` package has the same loop, ready-made and with a few extras: `send_with_retries(send,
 policy, clock, seed=...)`. The policy is a `RetryPolicy`: a backoff from the table in section 8, plus budgets such
 as `MaxAttempts(6)`. `RetryAfter(inner)` waits the server's `Retry-After` plus a little jitter (up to 10 % more),
-gives up if the server asks for more than its `cap` (60 s unless you say otherwise), and falls back to `inner`
+gives up if the server asks for more than its `cap` (120 s unless you say otherwise, like the SDK), and falls back to `inner`
 when there is no `Retry-After`. The loop returns a `RetryOutcome` that records every attempt, and
 `on_retry` lets you log each retry as it happens.
 """),
@@ -446,7 +449,8 @@ for name, settings in steps.items():
     md("""
 Honouring `Retry-After` is the best thing one client can do (section 6), yet here the crowd does no better than
 retrying at once. The server tells every refused client when the bucket will hold **one** request; they all come
-back at about that moment, one gets in, and the refusals of the others use up what refills next. No retry rule can
+back at about that moment, and the refusals of the others use up what refills, so even that one rarely fits:
+here not a single retry got in. No retry rule can
 make 60 requests fit into a limit of 30 per minute any sooner. What helps a crowd is sending less in the first
 place: a shared client-side throttle, in notebook 08.
 """),

@@ -139,8 +139,8 @@ side_by_side({"exponential, no jitter": too_small(Exponential(1, 32)), "full jit
 """),
     md("""
 Here the result turns around. Two things work against jitter: full jitter waits only half as long on average, so
-within 8 attempts less of the limit refills; and a refused request still counts against the limit (the real API
-does this too), so a steady trickle of jittered retries keeps eating the refill before it adds up to a whole
+within 8 attempts less of the limit refills; and a refused request still counts against the limit (OpenAI says
+failed requests count; how much they use up is the simulator's assumption), so a steady trickle of jittered retries keeps eating the refill before it adds up to a whole
 request. Plain exponential backoff leaves the bucket alone between its waves.
 
 The lesson is Brooker's own, from a later post (*What is backoff for?*, 2022): backoff and jitter help a crowd

@@ -222,7 +222,7 @@ Three things to notice:
 
 Say you have 60 short tasks (classify a review, translate a line): each prompt is about 50 tokens and each answer
 at most 50. Sent one per request, that is 60 requests. Put ten tasks in one request ("answer each of these ten,
-as a numbered list") and it is 6 requests, for the same tokens. Both buckets start full and then refill once a
+as a numbered list") and it is 6 requests, for the same tokens. Both buckets start full and then refill continuously, at their per-minute rate, not once a
 minute, so the shortest time the limits allow is:
 """),
     code("""
@@ -361,7 +361,9 @@ HEADROOM = 1.0
 try_settings(MAX_CONCURRENCY, HEADROOM)
 """, tags=["exercise"]),
     code("""
-# The neighbour takes about 10 of the 30 requests a minute, so plan for well under 100 %: 80 % works. With 2 s
+# The neighbour takes about 10 of the 30 requests a minute. 80 % works although 24 + 10 > 30: the bucket starts
+# full (a minute's worth at once), and `observe` lowers our pace whenever the headers show the neighbour's use;
+# 67 % is safe too, but finishes after the deadline. With 2 s
 # per answer, at least 2 requests must be in flight to keep up with the throttle; more than that does no harm,
 # because the throttle, not the concurrency, sets the pace.
 MAX_CONCURRENCY = 4
@@ -468,7 +470,9 @@ for label, result in lab.result.items():
 - Every answer tells you your remaining allowance (`x-ratelimit-remaining-*`, `x-ratelimit-reset-*`). A
   client-side **throttle** with the same buckets as the server waits *before* sending, so the 429 never comes;
   `observe` keeps it honest when others share the key.
-- The token limit charges the prompt **plus `max_tokens` × `n`** up front. Keep `max_tokens` to what you need,
+- The token limit is charged up front, before the answer exists: the simulator charges the prompt **plus
+  `max_tokens` × `n`** (the Cookbook's rule; OpenAI documents the larger of `max_tokens` and the prompt estimate,
+  and the exact rule is not published). Keep `max_tokens` to what you need,
   and estimate before sending; the real API's counting is undocumented, so leave some headroom.
 - **Batching** several tasks into one request saves requests, not tokens: it helps when RPM binds.
 - Don't `gather` everything at once. **Bound the concurrency** with a semaphore, and pace with a throttle: in

@@ -85,7 +85,7 @@ def call_with_tenacity(client, model, sim):
                     messages=[{"role": "user", "content": "Hello"}])
 
 for key, model in [("sk-demo-ok", "gpt-demo-flaky"), ("sk-demo-broke", "gpt-4o-mini")]:
-    sim = Simulator(seed=3, faults={"gpt-demo-flaky": {"server_error_share": 0.6}})
+    sim = Simulator(seed=0, faults={"gpt-demo-flaky": {"server_error_share": 0.6}})
     client = make_client(key, sim, max_retries=0)
     try:
         call_with_tenacity(client, model, sim)
@@ -101,7 +101,8 @@ can never help.
 ### Exercise: tenacity for your service
 
 Write `make_retrying(sim)` that returns a tenacity `Retrying` object done right: at most **4** attempts,
-jittered exponential waits, **no retries for errors that cannot succeed**, and sleeps on `sim.clock.sleep`.
+jittered exponential waits, **no retries for errors that cannot succeed**, and sleeps on `sim.clock.sleep`
+(without `sleep=`, tenacity sleeps for real, and the check takes a few real seconds).
 The check calls it around a client with `max_retries=0`, against a quota error and against a failing model.
 """),
     code("""
@@ -188,7 +189,7 @@ print("requests that failed for good:", len(failed_ids), failed_ids[:2])
 
 Retries help with short blips. During a long outage, every caller retrying on its own keeps the server
 busy with requests that will fail. A **circuit breaker** notices a run of failures and, for a while, fails
-calls at once without sending them (*open*); then it lets one probe through (*half-open*) and closes again
+calls at once without sending them (*open*); then it lets calls through again on probation (*half-open*; a real one lets a single probe through) and closes again
 if it succeeds. The Builders' Library warns that breakers make behaviour modal and harder to test, and a
 retry budget (notebook 07) often does the job; but a breaker is useful in front of a dependency that goes
 down for minutes.
@@ -279,9 +280,9 @@ check_nested_worst_case(requests_per_call, worst_case_s)
     md("""
 ## 6. Optional: going live
 
-Everything in this course runs against the simulator. If you want to see one real error, the cell below
+Everything in this course runs against the simulator. If you want to see the real API answer, the cell below
 points the *same* code at the real API — but only if you change `GO_LIVE` to `True` yourself. It asks for
-your key without echoing it, never prints it, sends at most three tiny requests (20 tokens each), and
+your key without echoing it, never prints it, sends two tiny requests (20 tokens each), and
 turns off the SDK's retries so nothing runs away. It costs a fraction of a cent.
 """),
     code("""
@@ -295,7 +296,7 @@ if GO_LIVE:
     key = os.environ.get("OPENAI_API_KEY") or getpass.getpass("OpenAI API key (not shown): ")
     live = openai.OpenAI(api_key=key, max_retries=0, timeout=20)
     print("using key", mask_key(key))
-    for prompt in ["Say hi in three words.", "And in French?"][:3]:
+    for prompt in ["Say hi in three words.", "And in French?"]:
         try:
             reply = live.chat.completions.create(model="gpt-4o-mini", max_tokens=20,
                                                  messages=[{"role": "user", "content": prompt}])
