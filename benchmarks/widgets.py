@@ -49,8 +49,8 @@ def run() -> None:
     largest.set(**{name: getattr(largest, name).max for name in BackoffLab.SLIDERS})
     largest.render()  # large settings wait for the Run button; this is that click
     worst = BackoffLab(debounce=0)
-    worst.set(**{name: getattr(worst, name).max for name in BackoffLab.LOAD_SLIDERS}, rpm=worst.rpm.min,
-              tokens=worst.tokens.min)
+    worst.set(**{**{name: getattr(worst, name).max for name in BackoffLab.LOAD_SLIDERS},
+                 "rpm": worst.rpm.min, "tokens": worst.tokens.min})
     worst.render()
     for lab_at, label in ((largest, "every slider at its maximum"), (worst, "maximum load, the lowest requests-per-minute limit")):
         times = []
