@@ -7,20 +7,11 @@ import openai
 from ._say import _say
 
 
-_SDK_ENV_VARS = ("OPENAI_ORG_ID", "OPENAI_PROJECT_ID")
-
-
 def _demo_client(key, simulator, **options):
-    """A simulated client that ignores OPENAI_ORG_ID / OPENAI_PROJECT_ID, which the SDK would otherwise send."""
-    import os
-
+    """A simulated client without the SDK's own retries (make_client already ignores OPENAI_ORG_ID)."""
     from ..simulator import make_client
 
-    saved = {name: os.environ.pop(name) for name in _SDK_ENV_VARS if name in os.environ}
-    try:
-        return make_client(key, simulator, max_retries=0, **options)
-    finally:
-        os.environ.update(saved)
+    return make_client(key, simulator, max_retries=0, **options)
 
 
 def _demo_error(key, model="gpt-4o-mini", *, organization=None, repeat=1, call="chat", **body):
