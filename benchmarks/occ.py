@@ -12,7 +12,7 @@ import heapq
 import random
 import time
 
-from helpers.experiments.occ import STRATEGY_NAMES, run_contention, sweep
+from helpers.experiments.occ import BROOKER_STRATEGIES, run_contention, sweep
 
 from .common import report
 
@@ -24,7 +24,7 @@ ROUNDS = 3
 def minimal_run(clients: int, strategy: str, rng: random.Random) -> tuple[int, float]:
     g = rng.gauss
     u = rng.random
-    kind = STRATEGY_NAMES.index(strategy)
+    kind = BROOKER_STRATEGIES.index(strategy)
     heap = []
     for c in range(clients):
         r = abs(g(10.0, 2.0))
@@ -63,7 +63,7 @@ def minimal_run(clients: int, strategy: str, rng: random.Random) -> tuple[int, f
 
 def minimal_means(clients: int, runs: int, seed: int = 0) -> list[tuple[str, float, float]]:
     out = []
-    for name in STRATEGY_NAMES:
+    for name in BROOKER_STRATEGIES:
         total_writes = total_time = 0.0
         for i in range(runs):
             w, e = minimal_run(clients, name, random.Random(f"occ/{seed}/{name}/{clients}/{i}"))

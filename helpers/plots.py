@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from .ratelimit import Bucket
+from .retry.classify import Kind
 from .retry.policies import Backoff
 
 OKABE_ITO = {
@@ -32,15 +33,15 @@ OKABE_ITO = {
 SERIES = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "black", "yellow")]
 # outcome kind -> (legend label, colour, marker)
 OUTCOMES = {
-    "ok": ("200 success", OKABE_ITO["green"], "o"),
-    "rate_limit": ("429 rate limit", OKABE_ITO["orange"], "X"),
-    "slow_down": ("429 slow down", OKABE_ITO["yellow"], "v"),
-    "quota": ("429 quota", OKABE_ITO["vermillion"], "s"),
-    "too_large": ("429 request too large", OKABE_ITO["purple"], "D"),
-    "server_error": ("500 server error", OKABE_ITO["blue"], "P"),
-    "overloaded": ("503 overloaded", OKABE_ITO["sky"], "^"),
-    "connection": ("connection dropped", OKABE_ITO["grey"], "x"),
-    "timeout": ("timeout", OKABE_ITO["grey"], "+"),
+    Kind.OK: ("200 success", OKABE_ITO["green"], "o"),
+    Kind.RATE_LIMIT: ("429 rate limit", OKABE_ITO["orange"], "X"),
+    Kind.SLOW_DOWN: ("429 slow down", OKABE_ITO["yellow"], "v"),
+    Kind.QUOTA: ("429 quota", OKABE_ITO["vermillion"], "s"),
+    Kind.TOO_LARGE: ("429 request too large", OKABE_ITO["purple"], "D"),
+    Kind.SERVER_ERROR: ("500 server error", OKABE_ITO["blue"], "P"),
+    Kind.OVERLOADED: ("503 overloaded", OKABE_ITO["sky"], "^"),
+    Kind.CONNECTION: ("connection dropped", OKABE_ITO["grey"], "x"),
+    Kind.TIMEOUT: ("timeout", OKABE_ITO["grey"], "+"),
 }
 OTHER = ("other error", OKABE_ITO["black"], ".")
 
@@ -139,10 +140,10 @@ def bucket_level(result, ax: Axes | None = None) -> Figure:
     requests, tokens = Bucket(rpm, 60.0), Bucket(tpm, 60.0)
     req_path, tok_path, refused, empty = [], [], [], 0
     for row in sorted(result.trace, key=lambda r: r.time):
-        if row.kind == "ok":
+        if row.kind is Kind.OK:
             before = _level_path(req_path, requests, row.time, lambda b: b.spend(1, row.time))
             _level_path(tok_path, tokens, row.time, lambda b: b.spend(row.tokens, row.time))
-        elif row.kind in ("rate_limit", "slow_down", "too_large"):
+        elif row.kind.refused_by_limit:
             # refused requests still count against requests per minute
             before = _level_path(req_path, requests, row.time, lambda b: b.drain(1, row.time))
             refused.append((row.time, before / rpm * 100))
@@ -156,14 +157,14 @@ def bucket_level(result, ax: Axes | None = None) -> Figure:
             ax.plot([t for t, _ in path], [lv / bucket.capacity * 100 for _, lv in path], color=colour,
                     linestyle=style, label=label)
     if refused:
-        label, colour, marker = OUTCOMES["rate_limit"]
+        label, colour, marker = OUTCOMES[Kind.RATE_LIMIT]
         ax.plot(*zip(*refused), linestyle="none", color=colour, marker=marker, markersize=6, zorder=3,
                 label="429: the request did not fit")
     ax.set_ylim(-3, 105)
     ax.set_xlabel("time (simulated seconds)")
     ax.set_ylabel("bucket level (% of capacity)")
     ax.legend(loc="center right", fontsize=8)
-    arrivals = len(refused) + sum(1 for row in result.trace if row.kind == "ok")
+    arrivals = len(refused) + sum(1 for row in result.trace if row.kind is Kind.OK)
     ax.set_title(f"Less than one request was left at {empty} of {arrivals} arrivals: "
                  f"{len(refused)} requests refused", fontsize=10)
     alt = (f"Bucket levels over time: requests left of {rpm} per minute and tokens left of {tpm} per minute, "
@@ -183,7 +184,7 @@ def goodput(result, ax: Axes | None = None, bin_s: float = 1.0) -> Figure:
     for row in result.trace:
         index = min(bins - 1, int(row.time / bin_s))
         offered[index] += 1
-        good[index] += row.kind == "ok"
+        good[index] += row.kind is Kind.OK
     starts = [i * bin_s for i in range(bins)]
     per_s = 1.0 / bin_s
     ax.step(starts, [o * per_s for o in offered], where="post", color=SERIES[1], label="offered load (attempts/s)")
@@ -205,7 +206,7 @@ def goodput(result, ax: Axes | None = None, bin_s: float = 1.0) -> Figure:
 # -- comparisons between strategies ------------------------------------------------------------------
 def _latencies(result) -> list[float]:
     latency_s = result.params["latency_s"]
-    return sorted(row.time - row.ready + latency_s for row in result.trace if row.kind == "ok")
+    return sorted(row.time - row.ready + latency_s for row in result.trace if row.kind is Kind.OK)
 
 
 def latency_cdf(results: Mapping[str, object], ax: Axes | None = None) -> Figure:

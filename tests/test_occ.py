@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from helpers.experiments import occ
-from helpers.experiments.occ import STRATEGY_NAMES, make_policy, run_contention, simulate, sweep
+from helpers.experiments.occ import BROOKER_STRATEGIES, contention_backoff, run_contention, simulate, sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 JITTERED = ("equal_jitter", "full_jitter", "decorrelated_jitter")
@@ -34,7 +34,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 # --- what the blog concluded, at 100 clients -------------------------------------------------------------
 
 def test_results_come_in_the_contract_order(at_100):
-    assert list(at_100) == list(STRATEGY_NAMES)
+    assert list(at_100) == list(BROOKER_STRATEGIES)
     assert all(r.clients == 100 and r.runs == 30 and len(r.writes) == 30 for r in at_100.values())
 
 
@@ -79,7 +79,7 @@ def test_without_backoff_work_grows_about_quadratically_and_time_about_linearly(
 # --- the setup ----------------------------------------------------------------------------------------------
 
 def test_a_lone_client_writes_once_after_four_network_trips():
-    for strategy in STRATEGY_NAMES:
+    for strategy in BROOKER_STRATEGIES:
         (result,) = run_contention(1, 50, seed=3, strategies=[strategy])
         assert result.writes == (1,) * 50
         assert all(20 < t < 60 for t in result.completion_ms)  # four trips of about 10 ms each
@@ -93,17 +93,17 @@ def test_every_client_writes_successfully_once():
 
 
 def test_brooker_indexing_first_retry_window_is_twice_the_base():
-    assert make_policy("full_jitter").bounds(1) == (0.0, 10.0)
-    assert make_policy("equal_jitter").bounds(1) == (5.0, 10.0)
-    assert make_policy("exponential").bounds(1) == (10.0, 10.0)
-    assert make_policy("exponential").bounds(9) == (2000.0, 2000.0)  # 5·2⁹ = 2560 is capped
+    assert contention_backoff("full_jitter").bounds(1) == (0.0, 10.0)
+    assert contention_backoff("equal_jitter").bounds(1) == (5.0, 10.0)
+    assert contention_backoff("exponential").bounds(1) == (10.0, 10.0)
+    assert contention_backoff("exponential").bounds(9) == (2000.0, 2000.0)  # 5·2⁹ = 2560 is capped
 
 
 class _Spy(occ.Backoff):
     """Decorrelated jitter that records every call (retry number, previous delay) and what it returned."""
 
     def __init__(self):
-        self.inner = make_policy("decorrelated_jitter")
+        self.inner = contention_backoff("decorrelated_jitter")
         self.calls = []
 
     def delay(self, n, rng, previous=None, retry_after=None):
@@ -126,7 +126,7 @@ def test_each_client_counts_its_own_attempts_and_keeps_its_own_backoff_state():
 
 def _message_by_message(clients: int, strategy: str, rng: random.Random) -> tuple[int, float]:
     """An independent check of the engine: one heap event per message, the way the blog's simulator works."""
-    policy = make_policy(strategy)
+    policy = contention_backoff(strategy)
 
     def net():
         return abs(rng.gauss(10.0, 2.0))
@@ -163,7 +163,7 @@ def _message_by_message(clients: int, strategy: str, rng: random.Random) -> tupl
     return writes, now
 
 
-@pytest.mark.parametrize("strategy", STRATEGY_NAMES)
+@pytest.mark.parametrize("strategy", BROOKER_STRATEGIES)
 def test_engine_agrees_with_a_message_by_message_simulation(strategy):
     runs = 150
     reference = [_message_by_message(20, strategy, random.Random(f"reference/{strategy}/{i}")) for i in range(runs)]
@@ -221,12 +221,12 @@ def test_too_large_is_refused_with_a_way_to_run_it_anyway(monkeypatch):
     monkeypatch.setattr(occ, "MAX_WORK", 10)
     with pytest.raises(ValueError, match="allow_large"):
         run_contention(5, 1)
-    assert len(run_contention(5, 1, allow_large=True)) == len(STRATEGY_NAMES)
+    assert len(run_contention(5, 1, allow_large=True)) == len(BROOKER_STRATEGIES)
 
 
 def test_the_largest_blog_point_is_within_the_limit():
-    assert occ.estimate_work(190, 100, len(STRATEGY_NAMES)) <= occ.MAX_WORK
-    assert occ.estimate_work(5000, 1000, len(STRATEGY_NAMES)) > occ.MAX_WORK
+    assert occ.estimate_work(190, 100, len(BROOKER_STRATEGIES)) <= occ.MAX_WORK
+    assert occ.estimate_work(5000, 1000, len(BROOKER_STRATEGIES)) > occ.MAX_WORK
 
 
 # --- the command line (contract 4) -------------------------------------------------------------------------
@@ -237,8 +237,10 @@ def test_cli_json_has_the_contract_keys():
     data = json.loads(done.stdout)
     assert {k: data[k] for k in ("experiment", "clients", "runs", "seed", "base_ms", "cap_ms")} == {
         "experiment": "contention", "clients": 12, "runs": 4, "seed": 3, "base_ms": 5.0, "cap_ms": 2000.0}
-    assert [r["strategy"] for r in data["results"]] == list(STRATEGY_NAMES)
-    expected = run_contention(12, 4, seed=3)
+    names = [r["strategy"] for r in data["results"]]
+    assert names == list(occ.contention_strategies()) and set(BROOKER_STRATEGIES) <= set(names)
+    assert "openai_sdk" not in names  # a fixed schedule in seconds means nothing in milliseconds
+    expected = run_contention(12, 4, seed=3, strategies=names)
     for row, result in zip(data["results"], expected):
         assert set(row) == {"strategy", "mean_writes", "mean_completion_ms"}
         assert isinstance(row["mean_writes"], float) and isinstance(row["mean_completion_ms"], float)
@@ -248,7 +250,7 @@ def test_cli_json_has_the_contract_keys():
 def test_cli_table_names_every_strategy():
     done = _cli("contention", "--clients", "8", "--runs", "3")
     assert done.returncode == 0, done.stderr
-    for name in STRATEGY_NAMES:
+    for name in BROOKER_STRATEGIES:
         assert name in done.stdout
     assert "mean writes" in done.stdout
 

@@ -4,6 +4,7 @@ against the simulated API."""
 from __future__ import annotations
 
 import asyncio
+import random
 
 import openai
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from helpers.catalog import client_options, load_catalog, trigger
 from helpers.clock import ConcurrentVirtualClock, VirtualClock
 from helpers.experiments.engine import lab_world
-from helpers.retry import (Constant, FullJitter, MaxAttempts, NoBackoff, RetryAfter, RetryPolicy, RetryQuota,
+from helpers.retry import (Constant, FullJitter, Kind, MaxAttempts, NoBackoff, RetryAfter, RetryPolicy, RetryQuota,
                            RetryRatio, asend_with_retries, classify, classify_entry, classify_exception,
                            send_with_retries)
 from helpers.retry.processor import process_all
@@ -74,7 +75,7 @@ def test_retry_after_is_honoured_by_the_loop():
 def test_quota_errors_are_never_retried():
     sim = Simulator()
     outcome = send_with_retries(_post(http_client(sim), "sk-demo-broke"), RetryPolicy(FullJitter()), sim.clock)
-    assert len(outcome.attempts) == 1 and outcome.attempts[0].kind == "quota" and len(sim.log) == 1
+    assert len(outcome.attempts) == 1 and outcome.attempts[0].kind is Kind.QUOTA and len(sim.log) == 1
 
 
 def test_retry_ratio_budget_stops_retries_for_the_client():
@@ -190,3 +191,23 @@ def test_concurrent_virtual_clock_overlaps_waits():
         return await asyncio.gather(*(sleeper(s) for s in (1, 2, 5)))
 
     assert asyncio.run(main()) == [3.0, 6.0, 15.0] and clock.now() == 15.0
+
+
+def test_a_retry_refused_by_a_later_budget_is_not_charged_to_an_earlier_one():
+    quota = RetryQuota(capacity=10, retry_cost=5)
+    policy = RetryPolicy(Constant(0.1), (quota, MaxAttempts(1)))  # the quota agrees, then MaxAttempts refuses
+    sim = Simulator(faults={"gpt-4o-mini": {"server_error_share": 1.0}})
+    outcome = send_with_retries(_post(http_client(sim), "sk-demo-ok"), policy, sim.clock)
+    assert len(outcome.attempts) == 1 and quota.tokens == 10
+
+
+def test_a_retry_the_backoff_refuses_is_not_charged():
+    ratio = RetryRatio(1.0)
+    policy = RetryPolicy(RetryAfter(Constant(0.1), cap=5), (ratio,))
+    policy.start_request()
+    over_cap = classify(429, {"retry-after": "60"}, {"error": {"message": "Rate limit reached", "code": None}},
+                        max_retry_after=600)
+    assert policy.next_wait(1, over_cap, random.Random(0), None) is None  # 60 s is above the backoff's 5 s cap
+    assert ratio.retries == 0
+    within = classify(429, {"retry-after": "2"}, {"error": {"message": "Rate limit reached", "code": None}})
+    assert policy.next_wait(1, within, random.Random(0), None) is not None and ratio.retries == 1

@@ -16,7 +16,7 @@ from helpers.widgets.common import Debounced
 def test_backoff_lab_updates_on_change_and_matches_a_direct_run():
     lab = BackoffLab(debounce=0)
     first_png, renders = lab.figure_html.value, lab.renders
-    lab.set(clients=35, strategy="exponential", jitter="equal", rpm=60)
+    lab.set(clients=35, strategy="equal_jitter", rpm=60)
     assert lab.renders > renders and lab.figure_html.value != first_png
     assert 'alt="' in lab.figure_html.value
     direct = run_load(**lab.run_kwargs())

@@ -2,10 +2,10 @@
 
 from .engine import LoadResult, TraceRow, lab_world, run_load
 from .metrics import Metrics
-from .occ import STRATEGY_NAMES, ContentionResult, run_contention, sweep
+from .occ import BROOKER_STRATEGIES, ContentionResult, run_contention, sweep
 from .sdk_load import NestingResult, SDKLoadResult, measure_nesting, run_sdk_load
 
 __all__ = [
-    "STRATEGY_NAMES", "ContentionResult", "LoadResult", "Metrics", "NestingResult", "SDKLoadResult", "TraceRow",
+    "BROOKER_STRATEGIES", "ContentionResult", "LoadResult", "Metrics", "NestingResult", "SDKLoadResult", "TraceRow",
     "lab_world", "measure_nesting", "run_contention", "run_load", "run_sdk_load", "sweep",
 ]

@@ -14,7 +14,7 @@ import json
 import re
 import sys
 
-from .occ import BASE_MS, CAP_MS, STRATEGY_NAMES, run_contention
+from .occ import BASE_MS, CAP_MS, contention_strategies, run_contention
 
 PROG = "python -m helpers.experiments"
 
@@ -65,7 +65,7 @@ def _as_flags(message: str) -> str:
 
 def _contention(args) -> int:
     try:
-        results = run_contention(args.clients, args.runs, seed=args.seed, strategies=STRATEGY_NAMES,
+        results = run_contention(args.clients, args.runs, seed=args.seed, strategies=contention_strategies(),
                                  base_ms=args.base_ms, cap_ms=args.cap_ms, allow_large=args.allow_large)
     except ValueError as exc:
         raise UsageError(_as_flags(str(exc))) from None

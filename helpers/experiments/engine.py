@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..retry.classify import OK, Verdict, classify
+from ..retry.classify import OK, Kind, Verdict, classify
 from ..retry.policy import RetryPolicy
 from ..retry.policies import FullJitter
 from ..retry.budgets import MaxAttempts
@@ -21,7 +21,7 @@ from ..world import DEFAULT_WORLD_PATH, World, world_from_dict
 from .metrics import Metrics, compute_metrics
 
 LAB_KEY, LAB_ORG, LAB_MODEL = "sk-lab", "org-lab", "gpt-4o-mini"
-DROPPED = Verdict(True, "connection", "the connection was dropped")
+DROPPED = Verdict.of(True, Kind.CONNECTION, "dropped")
 MAX_ATTEMPTS_WITHOUT_ASKING = 200_000  # beyond this a run takes seconds to minutes: refuse unless allowed
 
 
@@ -34,7 +34,7 @@ class TraceRow:
     attempt: int  # 1 for the first attempt
     time: float  # seconds of simulated time
     status: int | None
-    kind: str  # ok, rate_limit, quota, server_error, overloaded, slow_down, too_large, ...
+    kind: Kind
     wait: float | None  # backoff before the next attempt; None when the request ended here
     tokens: int
     final: bool  # the request ended with this attempt (success or given up)
@@ -161,7 +161,7 @@ def run_load(
             shared_throttle.observe(response.headers, now)
         if verdict.ok:
             policies[c].record_success(attempts - 1)
-            trace.append(TraceRow(c, req_index, attempts, now, response.status, "ok", None, tokens, True, ready))
+            trace.append(TraceRow(c, req_index, attempts, now, response.status, Kind.OK, None, tokens, True, ready))
             _next_request(heap, state, policies, c, now + latency_s + response.latency, requests_per_client)
             continue
         wait = policies[c].next_wait(attempts, verdict, rng, previous)
@@ -198,6 +198,3 @@ def _attempt_bound(policy: RetryPolicy) -> int:
     caps = [b.attempts for b in policy.budgets if hasattr(b, "attempts")]
     return min(caps) if caps else 50
 
-
-def final_rows(trace: Sequence[TraceRow]) -> list[TraceRow]:
-    return [row for row in trace if row.final]

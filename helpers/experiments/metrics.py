@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-NEVER_SUCCEEDS = frozenset({"quota", "too_large", "auth", "forbidden", "not_found", "bad_request"})
-RATE_LIMITED = frozenset({"rate_limit", "slow_down"})
+from ..retry.classify import Kind
+
 
 
 @dataclass
@@ -17,7 +17,7 @@ class Metrics:
     gave_up: int  # requests that ended in an error
     unfinished: int  # requests still pending when the horizon came
     attempts: int
-    by_kind: dict[str, int]  # attempts per outcome kind
+    by_kind: dict[Kind, int]  # attempts per outcome kind
     rate_limited: int  # 429 rate limits and slow-downs received
     quota_errors: int
     amplification: float  # attempts per success (work amplification)
@@ -29,9 +29,6 @@ class Metrics:
     latency_p99: float
     drain_time_s: float  # when the last request ended
     wasted: int  # attempts spent on errors that can never succeed
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -50,8 +47,8 @@ def compute_metrics(trace, requests: int, *, rpm: float, latency_s: float = 0.0)
         start = min(start, row.ready)
         if not row.final:
             continue
-        end = max(end, row.time + (latency_s if row.kind == "ok" else 0.0))
-        if row.kind == "ok":
+        end = max(end, row.time + (latency_s if row.kind is Kind.OK else 0.0))
+        if row.kind is Kind.OK:
             successes += 1
             latencies.append(row.time - row.ready + latency_s)
         else:
@@ -61,10 +58,10 @@ def compute_metrics(trace, requests: int, *, rpm: float, latency_s: float = 0.0)
     limit_rps = rpm / 60.0
     return Metrics(
         requests=requests, successes=successes, gave_up=gave_up, unfinished=requests - successes - gave_up,
-        attempts=len(trace), by_kind=dict(kinds), rate_limited=sum(kinds[k] for k in RATE_LIMITED),
-        quota_errors=kinds["quota"], amplification=len(trace) / successes if successes else math.inf,
+        attempts=len(trace), by_kind=dict(kinds), rate_limited=sum(n for k, n in kinds.items() if k.rate_limited),
+        quota_errors=kinds[Kind.QUOTA], amplification=len(trace) / successes if successes else math.inf,
         goodput_rps=goodput, limit_rps=limit_rps, goodput_share=successes / (rpm + limit_rps * span),
         latency_p50=percentile(latencies, 50), latency_p95=percentile(latencies, 95),
         latency_p99=percentile(latencies, 99), drain_time_s=end,
-        wasted=sum(kinds[k] for k in NEVER_SUCCEEDS),
+        wasted=sum(n for k, n in kinds.items() if k.never_succeeds),
     )

@@ -30,16 +30,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from heapq import heapify, heappop, heapreplace
 
-from ..retry.policies import (Backoff, DecorrelatedJitter, EqualJitter, Exponential, FullJitter,
-                                    NoBackoff)
+from ..retry.policies import Backoff
+from ..retry.strategies import STRATEGIES, make_backoff
 
 NETWORK_MEAN_MS = 10.0
 NETWORK_SD_MS = 2.0
 BASE_MS = 5.0
 CAP_MS = 2000.0
 
-#: The strategies of the blog post, in the order results are reported.
-STRATEGY_NAMES: tuple[str, ...] = ("none", "exponential", "equal_jitter", "full_jitter", "decorrelated_jitter")
+#: The strategies of the blog post, in its order: the defaults of `run_contention` and `sweep`.
+BROOKER_STRATEGIES: tuple[str, ...] = ("none", "exponential", "equal_jitter", "full_jitter", "decorrelated_jitter")
+
+
+def contention_strategies() -> tuple[str, ...]:
+    """Every registered strategy that a base and cap in milliseconds mean something to, in registry order."""
+    return tuple(name for name, strategy in STRATEGIES.items() if strategy.scales)
+
 
 #: Above this many units of estimated work (clients² × runs × strategies, summed over a sweep) an experiment
 #: would run for the better part of a minute or more, so it is refused unless the caller insists. A unit costs
@@ -48,19 +54,9 @@ STRATEGY_NAMES: tuple[str, ...] = ("none", "exponential", "equal_jitter", "full_
 MAX_WORK = 10**8
 
 
-def make_policy(strategy: str, base_ms: float = BASE_MS, cap_ms: float = CAP_MS) -> Backoff:
-    """The backoff policy behind a strategy name, with Brooker's indexing (first retry window 2·base)."""
-    if strategy == "none":
-        return NoBackoff()
-    if strategy == "exponential":
-        return Exponential(base_ms, cap_ms, first_exponent=1)
-    if strategy == "equal_jitter":
-        return EqualJitter(base_ms, cap_ms, first_exponent=1)
-    if strategy == "full_jitter":
-        return FullJitter(base_ms, cap_ms, first_exponent=1)
-    if strategy == "decorrelated_jitter":
-        return DecorrelatedJitter(base_ms, cap_ms)
-    raise ValueError(f"strategies: unknown strategy {strategy!r}; choose from {', '.join(STRATEGY_NAMES)}")
+def contention_backoff(strategy: str, base_ms: float = BASE_MS, cap_ms: float = CAP_MS) -> Backoff:
+    """The registered strategy in milliseconds, with Brooker's indexing (the first retry's window is 2·base)."""
+    return make_backoff(strategy, base_ms, cap_ms, first_exponent=1)
 
 
 def run_rng(seed: int, strategy: str, clients: int, run: int) -> random.Random:
@@ -151,11 +147,12 @@ def _check_strategies(strategies: str | Iterable[str]) -> tuple[str, ...]:
         names = tuple(strategies)
     except TypeError:
         raise ValueError(f"strategies must be a list of names, got {strategies!r}") from None
+    known = contention_strategies()
     if not names:
-        raise ValueError(f"strategies must name at least one of {', '.join(STRATEGY_NAMES)}")
+        raise ValueError(f"strategies must name at least one of {', '.join(known)}")
     for name in names:
-        if name not in STRATEGY_NAMES:
-            raise ValueError(f"strategies: unknown strategy {name!r}; choose from {', '.join(STRATEGY_NAMES)}")
+        if name not in known:
+            raise ValueError(f"strategies: unknown strategy {name!r}; choose from {', '.join(known)}")
     return names
 
 
@@ -170,7 +167,7 @@ def _check_common(runs, seed, strategies, base_ms, cap_ms):
     return runs, names, base, cap
 
 
-def estimate_work(clients: int, runs: int, strategies: int = len(STRATEGY_NAMES)) -> int:
+def estimate_work(clients: int, runs: int, strategies: int) -> int:
     """A rough cost: without backoff the clients collide about clients² / 2 times per run."""
     return clients * clients * runs * strategies
 
@@ -187,7 +184,7 @@ def _run_point(clients: int, runs: int, seed: int, names: Sequence[str], base: f
                cap: float) -> list[ContentionResult]:
     results = []
     for name in names:
-        policy = make_policy(name, base, cap)
+        policy = contention_backoff(name, base, cap)
         writes, times = [], []
         for run in range(runs):
             count, finished = simulate(clients, policy, run_rng(seed, name, clients, run))
@@ -198,7 +195,7 @@ def _run_point(clients: int, runs: int, seed: int, names: Sequence[str], base: f
     return results
 
 
-def run_contention(clients: int, runs: int, seed: int = 0, strategies: str | Iterable[str] = STRATEGY_NAMES,
+def run_contention(clients: int, runs: int, seed: int = 0, strategies: str | Iterable[str] = BROOKER_STRATEGIES,
                    base_ms: float = BASE_MS, cap_ms: float = CAP_MS,
                    allow_large: bool = False) -> list[ContentionResult]:
     """The contended-row experiment at one client count: one result per strategy, in the order given.
@@ -215,7 +212,7 @@ def run_contention(clients: int, runs: int, seed: int = 0, strategies: str | Ite
 
 
 def sweep(client_counts: Iterable[int] = range(10, 200, 10), runs: int = 100, seed: int = 0,
-          strategies: str | Iterable[str] = STRATEGY_NAMES, base_ms: float = BASE_MS, cap_ms: float = CAP_MS,
+          strategies: str | Iterable[str] = BROOKER_STRATEGIES, base_ms: float = BASE_MS, cap_ms: float = CAP_MS,
           allow_large: bool = False) -> list[ContentionResult]:
     """run_contention over several client counts (Brooker's: 10, 20, ..., 190), concatenated in order.
 

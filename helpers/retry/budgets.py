@@ -1,12 +1,16 @@
 """Retry budgets: limits on how many retries a request or a client may spend (backoff.md §3).
 
-Each budget answers `allow(retry, verdict)` before a retry is sent (and spends from itself if it says yes),
-hears about each new request and each success, and can make a fresh copy for another client.
+Each budget answers `allows(retry, verdict)` before a retry is sent, without spending anything; only once
+every budget agrees and the retry really goes out does the policy call `spend(retry, verdict)` on each. Asking
+and spending are apart so that a retry refused by a later budget (or by the backoff) costs nothing. Budgets
+also hear about each new request and each success, and can make a fresh copy for another client.
 """
 
 from __future__ import annotations
 
 import copy
+
+from .classify import Verdict
 
 
 class Budget:
@@ -15,9 +19,12 @@ class Budget:
     def start_request(self) -> None:
         """A new logical request begins (its first attempt is about to go out)."""
 
-    def allow(self, retry: int, verdict) -> bool:
-        """May retry number `retry` (1 for the first retry) go out?"""
+    def allows(self, retry: int, verdict: Verdict) -> bool:
+        """May retry number `retry` (1 for the first retry) go out? Asking spends nothing."""
         return True
+
+    def spend(self, retry: int, verdict: Verdict) -> None:
+        """Retry number `retry` is going out: charge it."""
 
     def record_success(self, retries: int) -> None:
         """The current request succeeded after `retries` retries."""
@@ -35,7 +42,7 @@ class MaxAttempts(Budget):
         self.attempts = attempts
         self.name = f"at most {attempts} attempts"
 
-    def allow(self, retry, verdict):
+    def allows(self, retry, verdict):
         return retry + 1 <= self.attempts
 
 
@@ -51,11 +58,11 @@ class RetryRatio(Budget):
     def start_request(self):
         self.requests += 1
 
-    def allow(self, retry, verdict):
-        if self.retries + 1 > self.ratio * self.requests:
-            return False
+    def allows(self, retry, verdict):
+        return self.retries + 1 <= self.ratio * self.requests
+
+    def spend(self, retry, verdict):
         self.retries += 1
-        return True
 
 
 class RetryQuota(Budget):
@@ -74,13 +81,15 @@ class RetryQuota(Budget):
         self._last_cost = 0.0
         self.name = f"retry quota of {capacity:g} tokens"
 
-    def allow(self, retry, verdict):
-        cost = self.timeout_cost if getattr(verdict, "kind", "") in ("timeout", "connection") else self.retry_cost
-        if self.tokens < cost:
-            return False
-        self.tokens -= cost
-        self._last_cost = cost
-        return True
+    def cost(self, verdict: Verdict) -> float:
+        return self.timeout_cost if verdict.kind.no_answer else self.retry_cost
+
+    def allows(self, retry, verdict):
+        return self.tokens >= self.cost(verdict)
+
+    def spend(self, retry, verdict):
+        self._last_cost = self.cost(verdict)
+        self.tokens -= self._last_cost
 
     def record_success(self, retries):
         refund = self.success_reward if retries == 0 else self._last_cost

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from ..clock import Clock
-from .classify import OK, Verdict, classify_exception, classify_response
+from .classify import OK, Kind, Verdict, classify_exception, classify_response
 from .policy import RetryPolicy
 
 
@@ -21,7 +21,7 @@ class Attempt:
     number: int  # 1 for the first attempt
     time: float  # clock time when it was sent
     status: int | None  # None: no HTTP answer (timeout, dropped connection, other error)
-    kind: str
+    kind: Kind
     reason: str
     wait: float | None  # seconds slept before the next attempt; None if there was none
     request_id: str | None = None
@@ -35,7 +35,7 @@ class RetryOutcome:
 
     @property
     def ok(self) -> bool:
-        return self.error is None and bool(self.attempts) and self.attempts[-1].kind == "ok"
+        return self.error is None and bool(self.attempts) and self.attempts[-1].kind is Kind.OK
 
     def unwrap(self):
         """The result, or raise what the last attempt raised (as the SDK would)."""
@@ -59,7 +59,7 @@ class _Run:
         self.outcome.result, self.outcome.error = result, error
         number = len(self.outcome.attempts) + 1
         if verdict.ok:
-            self.outcome.attempts.append(Attempt(number, sent_at, status, "ok", verdict.reason, None, request_id))
+            self.outcome.attempts.append(Attempt(number, sent_at, status, Kind.OK, verdict.reason, None, request_id))
             self.policy.record_success(number - 1)
             return None
         wait = self.policy.next_wait(number, verdict, self.rng, self.previous)

@@ -194,24 +194,3 @@ class RetryAfter(Backoff):
 
     def bounds(self, n):
         return self.inner.bounds(n)
-
-
-STRATEGIES = {
-    "none": lambda base, cap: NoBackoff(),
-    "exponential": Exponential,
-    "full_jitter": FullJitter,
-    "equal_jitter": EqualJitter,
-    "decorrelated_jitter": DecorrelatedJitter,
-}
-
-
-def make_backoff(strategy: str, base: float = 0.5, cap: float = 8.0, **kwargs) -> Backoff:
-    """A policy by name: none, constant, exponential, full_jitter, equal_jitter, decorrelated_jitter, openai_sdk."""
-    if strategy == "constant":
-        return Constant(base)
-    if strategy == "openai_sdk":
-        return OpenAISDK()
-    if strategy not in STRATEGIES:
-        known = ", ".join([*STRATEGIES, "constant", "openai_sdk"])
-        raise ValueError(f"strategy must be one of {known}; got {strategy!r}")
-    return STRATEGIES[strategy](base, cap, **kwargs)

@@ -31,9 +31,13 @@ class RetryPolicy:
         """Seconds to wait before retry number `retry`, or None to give up."""
         if not verdict.retryable:
             return None
-        if not all(budget.allow(retry, verdict) for budget in self.budgets):
+        if not all(budget.allows(retry, verdict) for budget in self.budgets):
             return None
-        return self.backoff.delay(retry, rng, previous, verdict.retry_after)
+        wait = self.backoff.delay(retry, rng, previous, verdict.retry_after)
+        if wait is not None:  # the retry goes out: only now is it charged, to every budget
+            for budget in self.budgets:
+                budget.spend(retry, verdict)
+        return wait
 
     def describe(self) -> str:
         limits = "; ".join(b.name for b in self.budgets) or "no budget"

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..clock import Clock
+from .classify import Kind
 from .loop import RetryOutcome, asend_with_retries
 from .policy import RetryPolicy
 from .throttle import Throttle, estimate_tokens
@@ -51,7 +52,7 @@ async def process_all(bodies: Sequence[Mapping], send: Callable[[Mapping], Await
                 return response
 
             outcome = await asend_with_retries(attempt, policy, clock, seed=seed + index)
-            if outcome.attempts and outcome.attempts[-1].kind == "quota":
+            if outcome.attempts and outcome.attempts[-1].kind is Kind.QUOTA:
                 stop.append("not sent: the quota ran out, and retrying cannot restore it")
             return JobResult(index, outcome)
 

@@ -12,34 +12,19 @@ from matplotlib.figure import Figure
 
 from .. import plots
 from ..experiments.engine import run_load
-from ..retry import (Constant, DecorrelatedJitter, EqualJitter, Exponential, FullJitter, MaxAttempts, NoBackoff,
-                     OpenAISDK, RetryAfter, RetryPolicy)
+from ..retry import STRATEGIES, MaxAttempts, RetryAfter, RetryPolicy, get_strategy
 from .common import DEBOUNCE_S, Dashboard, message_html, metrics_rows, table_html
 
 LARGE = 2500  # clients × requests × attempts above which the lab waits for the Run button
 STYLE = dict(style={"description_width": "150px"}, layout=w.Layout(width="420px"))
-STRATEGIES = [("retry at once", "none"), ("constant", "constant"), ("exponential", "exponential"),
-              ("the OpenAI SDK's schedule", "openai_sdk")]
-JITTERS = [("no jitter", "none"), ("full jitter", "full"), ("equal jitter", "equal"),
-           ("decorrelated jitter", "decorrelated")]
 
 
-def make_policy(strategy: str, jitter: str, base: float, cap: float, max_attempts: int,
-                retry_after: bool) -> RetryPolicy:
-    """A retry policy from the lab's choices. Raises ValueError, naming the parameter, for nonsense."""
-    if strategy == "openai_sdk":
-        backoff = OpenAISDK()  # it honours Retry-After by itself
-    elif strategy == "none":
-        backoff = NoBackoff()
-    elif strategy == "constant" and jitter == "none":
-        backoff = Constant(base)
-    else:
-        top = base if strategy == "constant" else cap  # a jittered constant spreads over [0, base]
-        if jitter == "decorrelated":
-            backoff = DecorrelatedJitter(base, top)
-        else:
-            backoff = {"none": Exponential, "full": FullJitter, "equal": EqualJitter}[jitter](base, top)
-    if retry_after and strategy != "openai_sdk":
+def dashboard_policy(strategy: str, base: float, cap: float, max_attempts: int, retry_after: bool) -> RetryPolicy:
+    """A retry policy from a dashboard's choices: a registered strategy (by name or label), optionally wrapped
+    to honour Retry-After, and a cap on attempts. Raises ValueError, naming the parameter, for nonsense."""
+    chosen = get_strategy(strategy)
+    backoff = chosen.backoff(base, cap)
+    if retry_after and not chosen.honours_retry_after:
         backoff = RetryAfter(backoff)
     return RetryPolicy(backoff, (MaxAttempts(max_attempts),))
 
@@ -59,8 +44,8 @@ def load_controls() -> dict:
 
 def backoff_controls() -> dict:
     return dict(
-        strategy=w.Dropdown(description="strategy", value="exponential", options=STRATEGIES, **STYLE),
-        jitter=w.Dropdown(description="jitter", value="full", options=JITTERS, **STYLE),
+        strategy=w.Dropdown(description="strategy", value="full_jitter",
+                            options=[(s.label, s.name) for s in STRATEGIES.values()], **STYLE),
         retry_after=w.Checkbox(description="honour Retry-After", value=False, indent=False),
         base=w.FloatSlider(description="base (s)", value=0.5, min=0.05, max=10, step=0.05, **STYLE),
         cap=w.FloatSlider(description="cap (s)", value=16, min=1, max=300, step=1, **STYLE),
@@ -88,10 +73,8 @@ class BackoffLab(Dashboard):
         self._start(values)
 
     def policy(self) -> RetryPolicy:
-        if self.strategy.value == "exponential" and self.base.value > self.cap.value:
-            raise ValueError(f"base ({self.base.value:.2g} s) must not be above cap ({self.cap.value:.2g} s)")
-        return make_policy(self.strategy.value, self.jitter.value, self.base.value, self.cap.value,
-                           self.max_attempts.value, self.retry_after.value)
+        return dashboard_policy(self.strategy.value, self.base.value, self.cap.value, self.max_attempts.value,
+                                self.retry_after.value)
 
     def run_kwargs(self) -> dict:
         """The arguments of `run_load` that the current settings stand for."""

@@ -7,20 +7,19 @@ from matplotlib.figure import Figure
 
 from .. import plots
 from ..experiments.engine import run_load
-from .backoff_lab import STYLE, load_controls, make_policy
+from ..retry import STRATEGIES
+from .backoff_lab import STYLE, dashboard_policy, load_controls
 from .common import DEBOUNCE_S, Dashboard, metrics_rows, table_html
 
-# name -> (strategy, jitter, honour Retry-After), in make_policy's terms
-CHOICES = {
-    "retry at once": ("none", "none", False),
-    "constant 1 s": ("constant", "none", False),
-    "exponential": ("exponential", "none", False),
-    "full jitter": ("exponential", "full", False),
-    "equal jitter": ("exponential", "equal", False),
-    "decorrelated jitter": ("exponential", "decorrelated", False),
-    "full jitter + Retry-After": ("exponential", "full", True),
-    "the OpenAI SDK's schedule": ("openai_sdk", "none", False),
-}
+
+
+def strategy_choices() -> dict[str, tuple[str, bool]]:
+    """What a lane can run, from the registry: label -> (strategy name, honour Retry-After). Each strategy
+    that does not read Retry-After by itself also comes in a variant that does."""
+    plain = {s.label: (s.name, False) for s in STRATEGIES.values()}
+    wrapped = {f"{s.label} + Retry-After": (s.name, True) for s in STRATEGIES.values() if not s.honours_retry_after}
+    return {**plain, **wrapped}
+
 NONE = "—"
 
 
@@ -30,7 +29,7 @@ class StrategyRace(Dashboard):
     def __init__(self, *, debounce: float = DEBOUNCE_S, **values):
         defaults = ["exponential", "full jitter", NONE, NONE]
         self.lanes = [w.Dropdown(description=f"strategy {i + 1}", value=v,
-                                 options=list(CHOICES) + ([NONE] if i >= 2 else []), **STYLE)
+                                 options=list(strategy_choices()) + ([NONE] if i >= 2 else []), **STYLE)
                       for i, v in enumerate(defaults)]
         for i, lane in enumerate(self.lanes):
             setattr(self, f"strategy{i + 1}", lane)
@@ -53,13 +52,12 @@ class StrategyRace(Dashboard):
         names = self.chosen()
         if len(names) < 2:
             raise ValueError("choose at least two different strategies to race")
-        if self.base.value > self.cap.value:
-            raise ValueError(f"base ({self.base.value:.2g} s) must not be above cap ({self.cap.value:.2g} s)")
+        choices = strategy_choices()
         results = {}
         for name in names:
-            strategy, jitter, retry_after = CHOICES[name]
-            base = 1.0 if strategy == "constant" else self.base.value
-            policy = make_policy(strategy, jitter, base, self.cap.value, self.max_attempts.value, retry_after)
+            strategy, retry_after = choices[name]
+            policy = dashboard_policy(strategy, self.base.value, self.cap.value, self.max_attempts.value,
+                                      retry_after)
             results[name] = run_load(clients=self.clients.value, requests_per_client=self.requests.value,
                                      prompt_tokens=self.tokens.value, max_tokens=100, rpm=self.rpm.value,
                                      tpm=self.tpm.value, policy=policy, seed=self.seed.value)

@@ -8,9 +8,9 @@ from matplotlib.figure import Figure
 
 from .. import plots
 from ..experiments.engine import run_load
-from .backoff_lab import STYLE, load_controls, make_policy
+from .backoff_lab import STYLE, dashboard_policy, load_controls
 from .common import DEBOUNCE_S, Dashboard, metrics_rows, table_html
-from .race import CHOICES
+from .race import strategy_choices
 
 LABELS = ("reactive: backoff after 429s", "proactive: throttle from the headers")
 
@@ -19,7 +19,8 @@ class ThrottleLab(Dashboard):
     FIGSIZE = (9.5, 6.5)
 
     def __init__(self, *, debounce: float = DEBOUNCE_S, **values):
-        self.backoff = w.Dropdown(description="backoff", value="full jitter", options=list(CHOICES), **STYLE)
+        self.backoff = w.Dropdown(description="backoff", value="full jitter", options=list(strategy_choices()),
+                                   **STYLE)
         self.headroom = w.FloatSlider(description="throttle headroom", value=0.9, min=0.5, max=1.0, step=0.05,
                                       **STYLE)
         self.max_attempts = w.IntSlider(description="max attempts", value=6, min=1, max=10, **STYLE)
@@ -32,8 +33,7 @@ class ThrottleLab(Dashboard):
         self._start(values)
 
     def compute(self) -> dict:
-        strategy, jitter, retry_after = CHOICES[self.backoff.value]
-        base = 1.0 if strategy == "constant" else 0.5
+        strategy, retry_after = strategy_choices()[self.backoff.value]
         common = dict(clients=self.clients.value, requests_per_client=self.requests.value,
                       prompt_tokens=self.tokens.value, max_tokens=100, rpm=self.rpm.value, tpm=self.tpm.value,
                       seed=self.seed.value, throttle_headroom=self.headroom.value)
@@ -42,7 +42,7 @@ class ThrottleLab(Dashboard):
                              "per minute; make the prompt smaller or the limit larger")
         results = {}
         for label, throttle in zip(LABELS, (False, True)):
-            policy = make_policy(strategy, jitter, base, 16.0, self.max_attempts.value, retry_after)
+            policy = dashboard_policy(strategy, 0.5, 16.0, self.max_attempts.value, retry_after)
             results[label] = run_load(policy=policy, throttle=throttle, **common)
         return results
 
