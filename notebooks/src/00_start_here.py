@@ -55,6 +55,7 @@ else:
 
 # %%
 import openai
+
 from helpers.simulator import make_client
 
 client = make_client("sk-demo-ok")
@@ -103,7 +104,9 @@ except openai.AuthenticationError as exc:
 
 # %%
 import ipywidgets as widgets
+
 from helpers.simulator import Simulator
+
 
 def burst(requests):
     free = make_client("sk-demo-free", Simulator(), max_retries=0)

@@ -164,7 +164,8 @@ def from_sdk(exc):
     return {"status": exc.status_code, "type": exc.type, "code": exc.code,
             "param": exc.param, "request id": exc.request_id}
 
-http_view = from_http(raw.post("/chat/completions", json=request_body, headers={"Authorization": "Bearer sk-demo-typo"}))
+http_view = from_http(raw.post("/chat/completions", json=request_body,
+                               headers={"Authorization": "Bearer sk-demo-typo"}))
 try:
     typo_client.chat.completions.create(**request_body)
 except openai.APIStatusError as exc:

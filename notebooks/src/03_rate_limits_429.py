@@ -37,6 +37,7 @@ import math
 import re
 
 import openai
+
 from helpers import plots
 from helpers.experiments import lab_world, run_load
 from helpers.experiments.sdk_load import run_sdk_load
@@ -72,7 +73,8 @@ for org_id in ["org-demo-free", "org-demo"]:
     tier = world.organizations[org_id].tier
     for model in ["gpt-4o-mini", "gpt-4o"]:
         limits = world.limits(org_id, model)
-        print(f"{org_id:14} tier {tier:7} {model:12}  RPM {limits.rpm:>4}   TPM {limits.tpm:>7,}   RPD {limits.rpd:>6,}")
+        print(f"{org_id:14} tier {tier:7} {model:12}  RPM {limits.rpm:>4}   TPM {limits.tpm:>7,}   "
+              f"RPD {limits.rpd:>6,}")
 
 
 # %% [markdown]
@@ -518,7 +520,7 @@ def try_once(client):
         return False
 
 impatient = after_three_requests()
-for tries in range(1, 61):  # once a second, for a minute
+for tries in range(1, 61):  # once a second, for a minute  # noqa: B007 (`tries` is read after the loop)
     got_in = try_once(impatient)
     if got_in:
         break

@@ -32,6 +32,7 @@
 import math
 
 import openai
+
 from helpers.retry import classify_exception
 from helpers.simulator import Simulator, make_client
 

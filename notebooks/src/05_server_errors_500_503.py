@@ -33,6 +33,7 @@
 # %%
 import ipywidgets as widgets
 import openai
+
 from helpers.retry import classify_exception
 from helpers.simulator import Simulator, make_client
 
@@ -157,7 +158,7 @@ print("retry-after:", current_503.response.headers.get("retry-after"), "s")
 # %%
 sim = Simulator()
 busy = make_client("sk-demo-ok", sim, max_retries=0)
-for second in range(15):
+for _ in range(15):
     try:
         busy.chat.completions.create(model="gpt-demo-busy", messages=MESSAGES)
     except openai.InternalServerError:

@@ -39,8 +39,17 @@ from matplotlib.figure import Figure
 
 from helpers import plots
 from helpers.experiments import run_load
-from helpers.retry import (DecorrelatedJitter, EqualJitter, Exponential, FullJitter, MaxAttempts, RetryAfter,
-                           RetryPolicy, classify_exception, send_with_retries)
+from helpers.retry import (
+    DecorrelatedJitter,
+    EqualJitter,
+    Exponential,
+    FullJitter,
+    MaxAttempts,
+    RetryAfter,
+    RetryPolicy,
+    classify_exception,
+    send_with_retries,
+)
 from helpers.simulator import Simulator, make_client
 from helpers.widgets import BackoffLab, StrategyRace
 
@@ -253,7 +262,7 @@ for label, field in [("requests succeeded", "successes"), ("requests given up", 
 figure = Figure(figsize=(14, 7), layout="constrained")
 descriptions = []
 for policy, ax in zip([Exponential(0.5, 16), FullJitter(0.5, 16), EqualJitter(0.5, 16), DecorrelatedJitter(0.5, 16)],
-                      figure.subplots(2, 2).flat):
+                      figure.subplots(2, 2).flat, strict=True):
     plots.backoff_schedule(policy, ax=ax)
     descriptions.append(figure.alt_text)
 figure.suptitle("Same base and cap, different spread: jitter turns one wait into a range of waits")
@@ -353,7 +362,7 @@ sim = Simulator()
 client = make_client("sk-demo-free", sim, max_retries=0)
 loop_rng = random.Random(0)
 for prompt in PROMPTS:
-    call_with_retries(lambda: ask(client, prompt), sim.clock, loop_rng)
+    call_with_retries(lambda: ask(client, prompt), sim.clock, loop_rng)  # noqa: B023 (called before the loop moves on)
 print(f"free tier: all {len(PROMPTS)} prompts done with {len(sim.log)} attempts in {sim.clock.now():.0f} s")
 
 broke = make_client("sk-demo-broke", max_retries=0)
@@ -382,8 +391,9 @@ client = make_client("sk-demo-free", sim, max_retries=0)
 for prompt in PROMPTS[:3]:
     ask(client, prompt)  # empty the bucket
 
-outcome = send_with_retries(lambda: ask(client, PROMPTS[3]), policy, sim.clock, seed=0,
-                            on_retry=lambda attempt: print(f"  retrying after {attempt.kind}: wait {attempt.wait:.1f} s"))
+outcome = send_with_retries(
+    lambda: ask(client, PROMPTS[3]), policy, sim.clock, seed=0,
+    on_retry=lambda attempt: print(f"  retrying after {attempt.kind}: wait {attempt.wait:.1f} s"))
 for attempt in outcome.attempts:
     print(f"attempt {attempt.number} at t = {attempt.time:5.1f} s: {attempt.kind} ({attempt.reason})")
 print("ok:", outcome.ok, "->", outcome.unwrap().choices[0].message.content[:50], "...")

@@ -197,9 +197,16 @@ print(f"At {top} clients, '{min(at_top, key=lambda r: r.mean_completion_ms).stra
 
 # %%
 point = {(r.clients, r.strategy): r for r in results}
-writes = lambda n, s: point[n, s].mean_writes
-seconds = lambda n, s: point[n, s].mean_completion_ms / 1000
-growth = lambda f, s: math.log(f(100, s) / f(50, s), 2)  # exponent k in "grows like N^k", from 50 to 100 clients
+
+def writes(n, s):
+    return point[n, s].mean_writes
+
+def seconds(n, s):
+    return point[n, s].mean_completion_ms / 1000
+
+def growth(f, s):
+    return math.log(f(100, s) / f(50, s), 2)  # exponent k in "grows like N^k", from 50 to 100 clients
+
 JITTERED = ("equal_jitter", "full_jitter", "decorrelated_jitter")
 
 def verdict(claim, holds, partly, evidence):

@@ -23,7 +23,9 @@
 # %%
 import httpx
 import openai
+
 from helpers.simulator import Simulator, make_client
+
 
 def worst_case_seconds(timeout, max_retries, backoff_cap=8.0):
     attempts = max_retries + 1
@@ -63,7 +65,9 @@ for name, c in [("client default", client), ("interactive call", interactive)]:
 
 # %%
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
 from helpers.retry import classify_exception
+
 
 def is_retryable(exc):
     return classify_exception(exc).retryable
@@ -174,7 +178,8 @@ http = http_client(sim, headers={"Authorization": "Bearer sk-demo-ok"})
 policy = RetryPolicy(FullJitter(0.5, 8), (MaxAttempts(4),))
 for model in ["gpt-demo-flaky"] * 20 + ["gpt-demo-busy"] * 3:
     outcome = send_with_retries(
-        lambda: http.post("/chat/completions", json={"model": model, "messages": [{"role": "user", "content": "x"}]}),
+        lambda: http.post("/chat/completions",
+                          json={"model": model, "messages": [{"role": "user", "content": "x"}]}),  # noqa: B023
         policy, sim.clock, on_retry=on_retry)
     if not outcome.ok:
         failed_ids.append(outcome.attempts[-1].request_id)
@@ -290,6 +295,7 @@ GO_LIVE = False  # change to True, and run this cell, to try the real API
 if GO_LIVE:
     import getpass
     import os
+
     from helpers.simulator import mask_key
 
     key = os.environ.get("OPENAI_API_KEY") or getpass.getpass("OpenAI API key (not shown): ")
