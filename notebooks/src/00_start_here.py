@@ -38,7 +38,7 @@
 
 # %%
 try:
-    from helpers.check import run_checks
+    from helpers.install_check import run_checks
 except ImportError:
     print("FAIL helpers: the course's package is not importable in this kernel.")
     print("     how to fix: run `make lab` from the repository (or `pip install -e .` there), then choose")
