@@ -44,14 +44,14 @@ def render(source: Path) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def pairs(notebooks: Path = NOTEBOOKS) -> dict[Path, Path]:
-    """source -> notebook, for every notebooks/src/*.py."""
-    return {src: notebooks / f"{src.stem}.ipynb" for src in sorted((notebooks / "src").glob("*.py"))}
+def pairs() -> dict[Path, Path]:
+    """source -> notebook, for every notebooks/src/NN_name.py."""
+    return {src: NOTEBOOKS / f"{src.stem}.ipynb" for src in sorted((NOTEBOOKS / "src").glob("[0-9][0-9]_*.py"))}
 
 
-def stale(notebooks: Path = NOTEBOOKS) -> list[Path]:
+def stale() -> list[Path]:
     """The notebooks that differ from what their source produces (missing ones included)."""
-    return [nb for src, nb in pairs(notebooks).items()
+    return [nb for src, nb in pairs().items()
             if not nb.exists() or nb.read_text(encoding="utf-8") != render(src)]
 
 
