@@ -1,4 +1,4 @@
-"""`python -m helpers.check` and notebook 00 catch the known install failures and say how to fix each."""
+"""`python -m helpers.install_check` and notebook 00 catch the known install failures and say how to fix each."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from helpers import check
+from helpers import install_check
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_everything_passes_here():
-    result = subprocess.run([sys.executable, "-m", "helpers.check"], capture_output=True, text=True, cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "helpers.install_check"], capture_output=True, text=True, cwd=ROOT,
                             timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All good" in result.stdout and "FAIL" not in result.stdout
@@ -27,20 +27,20 @@ def test_a_missing_widget_extension_is_caught(monkeypatch):
             raise metadata.PackageNotFoundError(name)
         return real(name)
 
-    monkeypatch.setattr(check.metadata, "version", fake_version)
-    result = check.check_widget_versions()
+    monkeypatch.setattr(install_check.metadata, "version", fake_version)
+    result = install_check.check_widget_versions()
     assert not result.ok and "jupyterlab_widgets" in result.detail and "pip install" in result.fix
 
 
 def test_mismatched_widget_versions_are_caught(monkeypatch):
     versions = {"ipywidgets": "8.1.9", "jupyterlab_widgets": "1.1.0"}
-    monkeypatch.setattr(check.metadata, "version", lambda name: versions[name])
-    result = check.check_widget_versions()
+    monkeypatch.setattr(install_check.metadata, "version", lambda name: versions[name])
+    result = install_check.check_widget_versions()
     assert not result.ok and "restart JupyterLab" in result.fix
 
 
 def test_a_missing_package_is_caught_with_its_fix():
-    result = check.check_package("no_such_module_here", "no-such-dist")
+    result = install_check.check_package("no_such_module_here", "no-such-dist")
     assert not result.ok and "make lab" in result.fix and "FAIL" in result.line()
 
 
@@ -55,7 +55,7 @@ def test_a_kernel_running_another_python_is_caught(monkeypatch):
     import jupyter_client.kernelspec
 
     monkeypatch.setattr(jupyter_client.kernelspec, "KernelSpecManager", Manager)
-    result = check.check_kernel()
+    result = install_check.check_kernel()
     assert not result.ok and "ipykernel install" in result.fix
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,12 +10,35 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from tools.sync_notebooks import pairs, render, stale
+
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
 def test_there_is_a_first_notebook():
     assert NOTEBOOK_DIR.joinpath("00_start_here.ipynb") in NOTEBOOKS
+
+
+def test_every_notebook_is_what_its_source_produces():
+    assert sorted(pairs().values()) == NOTEBOOKS, "each notebook has a source in notebooks/src, and vice versa"
+    differing = [p.name for p in stale()]
+    assert not differing, f"edited without regenerating: {differing}; run python tools/sync_notebooks.py"
+
+
+def test_inserting_a_cell_changes_no_other_cell_id(tmp_path):
+    source = NOTEBOOK_DIR / "src" / "03_rate_limits_429.py"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    headers = [i for i, line in enumerate(lines) if line.startswith("# %%")]
+    middle = headers[len(headers) // 2]
+    copy = tmp_path / source.name
+    copy.write_text("".join(lines[:middle] + ["# %%\n", "print('a new cell')\n", "\n"] + lines[middle:]),
+                    encoding="utf-8")
+    before = [cell["id"] for cell in json.loads(render(source))["cells"]]
+    after = [cell["id"] for cell in json.loads(render(copy))["cells"]]
+    new = after.pop(len(headers) // 2)
+    assert after == before and new not in before
+    assert len(set(before)) == len(before), "ids are unique"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

@@ -1,34 +1,31 @@
-"""Cells of notebooks/09_production_checklist.ipynb (built by tools/build_notebooks.py)."""
+# %% [markdown]
+# # Production checklist: shipping code that survives the API
+#
+# You have met every error and every remedy. This last notebook puts them together the way you would in a
+# real service, and ends with a checklist to take home.
+#
+# **What you will learn**
+# - how to configure the official SDK: `max_retries`, `timeout`, and per-call `with_options`;
+# - how to use tenacity *well*: one retry layer, the right exceptions, a bounded budget;
+# - how to log and count retries, so you can see them in production;
+# - what a circuit breaker adds, and how to build a small one;
+# - (optional) how to point the same code at the real API safely.
+#
+# **Time to learn:** about 25 minutes. **Prerequisites:** notebooks 02 to 08, or at least 03, 05 and 06.
 
-from ._cells import code, md
+# %% [markdown]
+# ## 1. Configure the SDK on purpose
+#
+# The SDK's defaults are `max_retries=2` (three attempts) and a timeout of **600 seconds**. Both deserve a
+# decision. The worst case for one call is roughly `attempts × timeout + the backoff sleeps`, so the
+# defaults can hold a request for half an hour against a server that never answers.
 
-CELLS = [
-    md("""
-# Production checklist: shipping code that survives the API
-
-You have met every error and every remedy. This last notebook puts them together the way you would in a
-real service, and ends with a checklist to take home.
-
-**What you will learn**
-- how to configure the official SDK: `max_retries`, `timeout`, and per-call `with_options`;
-- how to use tenacity *well*: one retry layer, the right exceptions, a bounded budget;
-- how to log and count retries, so you can see them in production;
-- what a circuit breaker adds, and how to build a small one;
-- (optional) how to point the same code at the real API safely.
-
-**Time to learn:** about 25 minutes. **Prerequisites:** notebooks 02 to 08, or at least 03, 05 and 06.
-"""),
-    md("""
-## 1. Configure the SDK on purpose
-
-The SDK's defaults are `max_retries=2` (three attempts) and a timeout of **600 seconds**. Both deserve a
-decision. The worst case for one call is roughly `attempts × timeout + the backoff sleeps`, so the
-defaults can hold a request for half an hour against a server that never answers.
-"""),
-    code("""
+# %%
 import httpx
 import openai
+
 from helpers.simulator import Simulator, make_client
+
 
 def worst_case_seconds(timeout, max_retries, backoff_cap=8.0):
     attempts = max_retries + 1
@@ -37,12 +34,12 @@ def worst_case_seconds(timeout, max_retries, backoff_cap=8.0):
 
 for timeout, retries in [(600, 2), (30, 2), (10, 1)]:
     print(f"timeout={timeout:>3} s, max_retries={retries}: up to {worst_case_seconds(timeout, retries):6.1f} s")
-"""),
-    md("""
-Set a client-wide policy, and tighten it per call where a caller is waiting. `httpx.Timeout` separates the
-time to connect from the time to read the answer. In virtual time we can watch a slow model use it all up:
-"""),
-    code("""
+
+# %% [markdown]
+# Set a client-wide policy, and tighten it per call where a caller is waiting. `httpx.Timeout` separates the
+# time to connect from the time to read the answer. In virtual time we can watch a slow model use it all up:
+
+# %%
 sim = Simulator()
 client = make_client("sk-demo-ok", sim, max_retries=1, timeout=httpx.Timeout(10.0, connect=2.0))
 interactive = client.with_options(max_retries=0, timeout=5.0)  # a user is waiting: fail fast
@@ -53,22 +50,24 @@ for name, c in [("client default", client), ("interactive call", interactive)]:
         c.chat.completions.create(model="gpt-demo-slow", messages=[{"role": "user", "content": "Hi"}])
     except openai.APITimeoutError:
         print(f"{name}: timed out after {sim.clock.now() - start:.1f} simulated seconds")
-"""),
-    md("""
-## 2. tenacity, done right
 
-tenacity is a fine retry library, and the most common way to misuse it is to wrap it *around* the SDK's own
-retries: six tenacity attempts × three SDK attempts = eighteen requests for one call (notebook 07). Done
-right means:
+# %% [markdown]
+# ## 2. tenacity, done right
+#
+# tenacity is a fine retry library, and the most common way to misuse it is to wrap it *around* the SDK's own
+# retries: six tenacity attempts × three SDK attempts = eighteen requests for one call (notebook 07). Done
+# right means:
+#
+# 1. **one retry layer**: `max_retries=0` on the client that tenacity wraps;
+# 2. **retry only what can succeed**: never quota or billing errors, never 400/401/403/404;
+# 3. **a budget**: a bounded number of attempts, and jittered exponential waits;
+# 4. **honest sleeps**: here tenacity's `sleep=` hook points at the simulator's clock, so nothing waits for real.
 
-1. **one retry layer**: `max_retries=0` on the client that tenacity wraps;
-2. **retry only what can succeed**: never quota or billing errors, never 400/401/403/404;
-3. **a budget**: a bounded number of attempts, and jittered exponential waits;
-4. **honest sleeps**: here tenacity's `sleep=` hook points at the simulator's clock, so nothing waits for real.
-"""),
-    code("""
+# %%
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
 from helpers.retry import classify_exception
+
 
 def is_retryable(exc):
     return classify_exception(exc).retryable
@@ -93,24 +92,26 @@ for key, model in [("sk-demo-ok", "gpt-demo-flaky"), ("sk-demo-broke", "gpt-4o-m
     except openai.APIError as exc:
         outcome = f"failed with {type(exc).__name__} ({exc.code})"
     print(f"{key} on {model}: {outcome} after {len(sim.log)} request(s): {[e.status for e in sim.log]}")
-"""),
-    md("""
-The flaky model got a few tries and came through; the quota error was sent **once**, because retrying it
-can never help.
 
-### Exercise: tenacity for your service
 
-Write `make_retrying(sim)` that returns a tenacity `Retrying` object done right: at most **4** attempts,
-jittered exponential waits, **no retries for errors that cannot succeed**, and sleeps on `sim.clock.sleep`
-(without `sleep=`, tenacity sleeps for real, and the check takes a few real seconds).
-The check calls it around a client with `max_retries=0`, against a quota error and against a failing model.
-"""),
-    code("""
+# %% [markdown]
+# The flaky model got a few tries and came through; the quota error was sent **once**, because retrying it
+# can never help.
+#
+# ### Exercise: tenacity for your service
+#
+# Write `make_retrying(sim)` that returns a tenacity `Retrying` object done right: at most **4** attempts,
+# jittered exponential waits, **no retries for errors that cannot succeed**, and sleeps on `sim.clock.sleep`
+# (without `sleep=`, tenacity sleeps for real, and the check takes a few real seconds).
+# The check calls it around a client with `max_retries=0`, against a quota error and against a failing model.
+
+# %% tags=["exercise"]
 def make_retrying(sim):
     # Your code here: return Retrying(...)
     return Retrying(stop=stop_after_attempt(1), reraise=True)
-""", tags=["exercise"]),
-    code("""
+
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def make_retrying(sim):
     return Retrying(
         stop=stop_after_attempt(4),
@@ -119,22 +120,23 @@ def make_retrying(sim):
         sleep=sim.clock.sleep,
         reraise=True,
     )
-""", tags=["solution"], hidden=True),
-    code("""
+
+
+# %%
 from helpers.checks import check_retrying
 
 check_retrying(make_retrying)
-"""),
-    md("""
-## 3. See your retries: logging and metrics
 
-Retries you cannot see will surprise you in production. Two cheap habits:
+# %% [markdown]
+# ## 3. See your retries: logging and metrics
+#
+# Retries you cannot see will surprise you in production. Two cheap habits:
+#
+# - turn on the SDK's own log (`OPENAI_LOG=info`, or the `openai` logger at INFO) — it prints one line per
+#   retry;
+# - count retries by kind and keep the `x-request-id` of failures, so support can find them.
 
-- turn on the SDK's own log (`OPENAI_LOG=info`, or the `openai` logger at INFO) — it prints one line per
-  retry;
-- count retries by kind and keep the `x-request-id` of failures, so support can find them.
-"""),
-    code("""
+# %%
 import logging
 from collections import Counter
 
@@ -159,9 +161,9 @@ finally:
     logger.removeHandler(handler)
     logger.setLevel(logging.WARNING)
 
-print(*[line for line in records if line.startswith("Retrying")], sep="\\n")
-"""),
-    code("""
+print(*[line for line in records if line.startswith("Retrying")], sep="\n")
+
+# %%
 from helpers.retry import FullJitter, MaxAttempts, RetryPolicy, send_with_retries
 from helpers.simulator import http_client
 
@@ -176,25 +178,27 @@ http = http_client(sim, headers={"Authorization": "Bearer sk-demo-ok"})
 policy = RetryPolicy(FullJitter(0.5, 8), (MaxAttempts(4),))
 for model in ["gpt-demo-flaky"] * 20 + ["gpt-demo-busy"] * 3:
     outcome = send_with_retries(
-        lambda: http.post("/chat/completions", json={"model": model, "messages": [{"role": "user", "content": "x"}]}),
+        lambda: http.post("/chat/completions",
+                          json={"model": model, "messages": [{"role": "user", "content": "x"}]}),  # noqa: B023
         policy, sim.clock, on_retry=on_retry)
     if not outcome.ok:
         failed_ids.append(outcome.attempts[-1].request_id)
 
 print("retries by kind:", dict(retry_counts))
 print("requests that failed for good:", len(failed_ids), failed_ids[:2])
-"""),
-    md("""
-## 4. Circuit breaking: stop knocking on a closed door
 
-Retries help with short blips. During a long outage, every caller retrying on its own keeps the server
-busy with requests that will fail. A **circuit breaker** notices a run of failures and, for a while, fails
-calls at once without sending them (*open*); then it lets calls through again on probation (*half-open*; a real one lets a single probe through) and closes again
-if it succeeds. The Builders' Library warns that breakers make behaviour modal and harder to test, and a
-retry budget (notebook 07) often does the job; but a breaker is useful in front of a dependency that goes
-down for minutes.
-"""),
-    code("""
+
+# %% [markdown]
+# ## 4. Circuit breaking: stop knocking on a closed door
+#
+# Retries help with short blips. During a long outage, every caller retrying on its own keeps the server
+# busy with requests that will fail. A **circuit breaker** notices a run of failures and, for a while, fails
+# calls at once without sending them (*open*); then it lets calls through again on probation (*half-open*; a real one lets a single probe through) and closes again
+# if it succeeds. The Builders' Library warns that breakers make behaviour modal and harder to test, and a
+# retry budget (notebook 07) often does the job; but a breaker is useful in front of a dependency that goes
+# down for minutes.
+
+# %%
 class CircuitBreaker:
     def __init__(self, clock, failures_to_open=3, open_for_s=10.0):
         self.clock, self.failures_to_open, self.open_for_s = clock, failures_to_open, open_for_s
@@ -237,60 +241,61 @@ for _ in range(20):
 
 print(" ".join(timeline))
 print(f"{timeline.count('skipped')} calls never reached the server; it saw {len(sim.log)} requests")
-"""),
-    md("""
-## 5. The checklist
 
-Take this list to your code review:
+# %% [markdown]
+# ## 5. The checklist
+#
+# Take this list to your code review:
+#
+# 1. **Keys** come from the environment or a secret store; never in code, notebooks or logs.
+# 2. **Timeouts** are set on purpose (connect and read), and per call where a user is waiting.
+# 3. **One retry layer.** If you wrap calls in your own retries, set `max_retries=0` on the SDK.
+# 4. **Classify before retrying.** Quota and billing 429s, 400, 401, 403 and 404 are never retried;
+#    "Request too large" is never retried.
+# 5. **Honour `Retry-After`** (and `retry-after-ms`), and give up if it asks for longer than you can wait.
+# 6. **Jittered, capped exponential backoff** with a bounded number of attempts for everything else.
+# 7. **A retry budget** (attempts per request, retries per client, or a retry token bucket).
+# 8. **Pace proactively** from the `x-ratelimit-*` headers when you send many requests; estimate tokens,
+#    and set `max_tokens` to what you need.
+# 9. **Bound concurrency**: a semaphore, not an unbounded `asyncio.gather`.
+# 10. **Watch it**: log retries, count them by kind, keep the `x-request-id` of failures, alert on quota.
+# 11. **Stop early on quota**: one billing error means the rest of the batch will fail too.
+# 12. **Think about idempotency**: a timed-out request may still have run (and been billed).
+#
+# ### Exercise: the worst case
+#
+# A colleague configured `timeout=45` and `max_retries=3` and wraps each call in tenacity with
+# `stop_after_attempt(3)`. Assign `requests_per_call` (how many requests one call can send) and
+# `worst_case_s` (the longest a call can take, counting only the timeouts, not the sleeps).
 
-1. **Keys** come from the environment or a secret store; never in code, notebooks or logs.
-2. **Timeouts** are set on purpose (connect and read), and per call where a user is waiting.
-3. **One retry layer.** If you wrap calls in your own retries, set `max_retries=0` on the SDK.
-4. **Classify before retrying.** Quota and billing 429s, 400, 401, 403 and 404 are never retried;
-   "Request too large" is never retried.
-5. **Honour `Retry-After`** (and `retry-after-ms`), and give up if it asks for longer than you can wait.
-6. **Jittered, capped exponential backoff** with a bounded number of attempts for everything else.
-7. **A retry budget** (attempts per request, retries per client, or a retry token bucket).
-8. **Pace proactively** from the `x-ratelimit-*` headers when you send many requests; estimate tokens,
-   and set `max_tokens` to what you need.
-9. **Bound concurrency**: a semaphore, not an unbounded `asyncio.gather`.
-10. **Watch it**: log retries, count them by kind, keep the `x-request-id` of failures, alert on quota.
-11. **Stop early on quota**: one billing error means the rest of the batch will fail too.
-12. **Think about idempotency**: a timed-out request may still have run (and been billed).
-
-### Exercise: the worst case
-
-A colleague configured `timeout=45` and `max_retries=3` and wraps each call in tenacity with
-`stop_after_attempt(3)`. Assign `requests_per_call` (how many requests one call can send) and
-`worst_case_s` (the longest a call can take, counting only the timeouts, not the sleeps).
-"""),
-    code("""
+# %% tags=["exercise"]
 requests_per_call = 0
 worst_case_s = 0
-""", tags=["exercise"]),
-    code("""
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
 requests_per_call = 3 * (3 + 1)  # tenacity attempts x SDK attempts
 worst_case_s = requests_per_call * 45
-""", tags=["solution"], hidden=True),
-    code("""
+
+# %%
 from helpers.checks import check_nested_worst_case
 
 check_nested_worst_case(requests_per_call, worst_case_s)
-"""),
-    md("""
-## 6. Optional: going live
 
-Everything in this course runs against the simulator. If you want to see the real API answer, the cell below
-points the *same* code at the real API — but only if you change `GO_LIVE` to `True` yourself. It asks for
-your key without echoing it, never prints it, sends two tiny requests (20 tokens each), and
-turns off the SDK's retries so nothing runs away. It costs a fraction of a cent.
-"""),
-    code("""
+# %% [markdown]
+# ## 6. Optional: going live
+#
+# Everything in this course runs against the simulator. If you want to see the real API answer, the cell below
+# points the *same* code at the real API — but only if you change `GO_LIVE` to `True` yourself. It asks for
+# your key without echoing it, never prints it, sends two tiny requests (20 tokens each), and
+# turns off the SDK's retries so nothing runs away. It costs a fraction of a cent.
+
+# %%
 GO_LIVE = False  # change to True, and run this cell, to try the real API
 
 if GO_LIVE:
     import getpass
     import os
+
     from helpers.simulator import mask_key
 
     key = os.environ.get("OPENAI_API_KEY") or getpass.getpass("OpenAI API key (not shown): ")
@@ -306,16 +311,14 @@ if GO_LIVE:
     del key, live
 else:
     print("Going live is switched off: everything stays in the simulator.")
-"""),
-    md("""
-## Key points
 
-- Decide `timeout` and `max_retries`; compute the worst case; tighten per call with `with_options`.
-- Retry in **one** layer, only what can succeed, with jittered backoff and a budget.
-- Log and count retries; keep request ids; stop a batch at the first quota error.
-- A circuit breaker saves a struggling dependency from pointless calls during a long outage.
-
-**Next:** you have finished the course — go back to [00 — Start here](00_start_here.ipynb) for the map,
-or open [06 — The backoff lab](06_backoff_lab.ipynb) and try your own settings.
-"""),
-]
+# %% [markdown]
+# ## Key points
+#
+# - Decide `timeout` and `max_retries`; compute the worst case; tighten per call with `with_options`.
+# - Retry in **one** layer, only what can succeed, with jittered backoff and a budget.
+# - Log and count retries; keep request ids; stop a batch at the first quota error.
+# - A circuit breaker saves a struggling dependency from pointless calls during a long outage.
+#
+# **Next:** you have finished the course — go back to [00 — Start here](00_start_here.ipynb) for the map,
+# or open [06 — The backoff lab](06_backoff_lab.ipynb) and try your own settings.

@@ -1,6 +1,6 @@
 """Install check: is everything the course needs here, and does the simulator answer?
 
-Run `python -m helpers.check`, or call `run_checks()` from notebook 00. Each problem comes with its fix.
+Run `python -m helpers.install_check`, or call `run_checks()` from notebook 00. Each problem comes with its fix.
 """
 
 from __future__ import annotations

@@ -1,0 +1,172 @@
+# %% [markdown]
+# # Start here: surviving the errors of the OpenAI API
+#
+# Welcome! In this course you meet every error the OpenAI API can give you — wrong keys, rate limits,
+# exhausted quotas, overloaded servers — and learn the retry, backoff and throttling techniques that keep a
+# program running through them.
+#
+# **What you will learn in this notebook**
+# - how to run the notebooks and their interactive widgets;
+# - how to check that your setup works;
+# - how to send your first request to the *simulated* OpenAI API, and read your first error.
+#
+# **Time to learn:** about 10 minutes. **Prerequisites:** basic Python (functions, `try`/`except`).
+
+# %% [markdown]
+# ## How this course works
+#
+# Run a cell with **Shift + Enter**. Run them in order, top to bottom; if something looks odd, use
+# *Kernel → Restart Kernel and Run All Cells*.
+#
+# **Exercises** come in threes: a cell for your answer, a collapsed cell with a solution (the `…` bar under
+# your cell: click it to peek), and a check that tells you how you did. Running the collapsed cell replaces your
+# answer with ours, and so does *Run All Cells*: to test your own answer, run your cell and then the check,
+# skipping the collapsed one.
+#
+# You need **no API key, no network and no money**. Every request goes to a *simulated* OpenAI API that lives
+# inside this notebook. It answers with the same status codes, headers and JSON bodies as the real service, so
+# the official `openai` Python package raises exactly the exceptions it would raise in production.
+#
+# Time is simulated too: when the code below waits a minute for a rate limit to clear, the wait takes a few
+# microseconds of real time.
+
+# %% [markdown]
+# ## Check your setup
+#
+# This cell checks that the packages are installed and that the simulated API answers. Every line should
+# start with `OK`. If one says `FAIL`, it tells you how to fix it.
+
+# %%
+try:
+    from helpers.install_check import run_checks
+except ImportError:
+    print("FAIL helpers: the course's package is not importable in this kernel.")
+    print("     how to fix: run `make lab` from the repository (or `pip install -e .` there), then choose")
+    print("     the 'Python 3' kernel and restart it.")
+else:
+    for check in run_checks():
+        print(check.line())
+
+# %% [markdown]
+# ## Your first request
+#
+# `make_client` gives you a real `openai.OpenAI` client whose requests go to the simulator. The demo key
+# `sk-demo-ok` belongs to a paying organization, `org-demo`.
+
+# %%
+import openai
+
+from helpers.simulator import make_client
+
+client = make_client("sk-demo-ok")
+reply = client.chat.completions.create(
+    model="gpt-4o-mini",
+    messages=[{"role": "user", "content": "Say hello to the learner."}],
+    max_tokens=50,
+)
+print(reply.choices[0].message.content)
+print(reply.usage.total_tokens, "tokens used")
+
+# %% [markdown]
+# Every response carries headers. Two matter a lot in this course: `x-request-id` (quote it when you ask for
+# help) and the `x-ratelimit-*` family, which tells you how much of your allowance is left.
+
+# %%
+raw = client.chat.completions.with_raw_response.create(
+    model="gpt-4o-mini", messages=[{"role": "user", "content": "Hi again"}], max_tokens=20
+)
+for name, value in raw.headers.items():
+    if name.startswith(("x-request-id", "x-ratelimit", "openai-")):
+        print(f"{name}: {value}")
+
+# %% [markdown]
+# ## Your first error
+#
+# Now a key with a typo. The API answers **401**, and the SDK turns that into an `openai.AuthenticationError`
+# whose attributes hold everything the API said.
+
+# %%
+bad_client = make_client("sk-demo-typo")
+try:
+    bad_client.models.list()
+except openai.AuthenticationError as exc:
+    print("status :", exc.status_code)
+    print("code   :", exc.code)
+    print("message:", exc.body["message"])
+    print("request:", exc.request_id)
+
+# %% [markdown]
+# ## How the widgets work
+#
+# Some cells show *widgets*: sliders and buttons that re-run an experiment as you move them. Try this one:
+# it sends a burst of requests with the free-tier key `sk-demo-free`, which may send only **3 requests per
+# minute**, and shows what each request got back.
+
+# %%
+import ipywidgets as widgets
+
+from helpers.simulator import Simulator
+
+
+def burst(requests):
+    free = make_client("sk-demo-free", Simulator(), max_retries=0)
+    for n in range(1, requests + 1):
+        try:
+            free.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "ping"}])
+            print(f"request {n}: 200 OK")
+        except openai.RateLimitError as exc:
+            print(f"request {n}: 429 {exc.code} (retry after {exc.response.headers['retry-after']} s)")
+
+widgets.interact(burst, requests=widgets.IntSlider(value=4, min=1, max=8, description="requests"));
+
+# %% [markdown]
+# ## Exercise: catch your first rate limit
+#
+# Send requests with `free_client` until the API refuses one, and keep the exception in `error`.
+# We set `max_retries=0` so that the SDK does not retry on its own — notebook 03 shows what it does when
+# you let it.
+
+# %% tags=["exercise"]
+free_client = make_client("sk-demo-free", max_retries=0)
+error = None
+# Your code here: send requests with free_client and keep the openai.RateLimitError in `error`.
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+for _ in range(10):
+    try:
+        free_client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "ping"}])
+    except openai.RateLimitError as exc:
+        error = exc
+        break
+
+# %%
+from helpers.checks import check_first_rate_limit
+
+check_first_rate_limit(error)
+
+# %% [markdown]
+# ## The course map
+#
+# | # | Notebook | Minutes |
+# |---|---|---|
+# | 00 | Start here (this notebook) | 10 |
+# | 01 | [Anatomy of an API error](01_anatomy_of_an_api_error.ipynb) | 20 |
+# | 02 | [Authentication errors (401, 403)](02_authentication_401.ipynb) | 25 |
+# | 03 | [Rate limits (429)](03_rate_limits_429.ipynb) | 35 |
+# | 04 | [Quota and billing (429)](04_quota_and_billing_429.ipynb) | 20 |
+# | 05 | [Server errors (500, 503), timeouts](05_server_errors_500_503.ipynb) | 35 |
+# | 06 | [The backoff lab](06_backoff_lab.ipynb) | 45 |
+# | 07 | [Many clients](07_many_clients.ipynb) | 35 |
+# | 08 | [Staying under the limit](08_staying_under_the_limit.ipynb) | 30 |
+# | 09 | [Production checklist](09_production_checklist.ipynb) | 25 |
+#
+# About four hours and three quarters in all. Each notebook ends with a link to the next.
+
+# %% [markdown]
+# ## Key points
+#
+# - The simulated API behaves like the real one, so the `openai` SDK raises the real exceptions — with no key.
+# - An API error carries a status code, a JSON body (`message`, `type`, `param`, `code`) and useful headers.
+# - The free tier allows 3 requests per minute: the fourth gets a **429**, with a `Retry-After` header.
+#
+# **Next:** [01 — Anatomy of an API error](01_anatomy_of_an_api_error.ipynb)
