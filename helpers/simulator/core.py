@@ -140,10 +140,6 @@ class Simulator:
                                      request_id, 0, "invalid_request_error"))
             return response
 
-    def clear_log(self) -> None:
-        with self._lock:
-            self.log.clear()
-
     # -- the pipeline --------------------------------------------------------------------------------
     def _answer(self, ctx: _Context) -> SimResponse:
         req = ctx.request

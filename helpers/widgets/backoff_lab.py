@@ -123,7 +123,3 @@ class BackoffLab(Dashboard):
 
     def table(self, result) -> str:
         return table_html(metrics_rows(result.metrics), caption=self.policy().describe())
-
-    @property
-    def metrics_html(self):
-        return self.table_html

@@ -414,15 +414,16 @@ print("ok:", outcome.ok, "->", outcome.unwrap().choices[0].message.content[:50],
 #
 # 1. **Retry at once**: set *strategy* to "retry at once". How many requests are given up, and how many attempts per
 #    success did that cost?
-# 2. **Waves**: back to "exponential", and set *jitter* to "no jitter". Find the columns in the timeline. Compare
-#    *requests that succeeded* with full jitter.
-# 3. **Honour Retry-After**: tick the box. Every refused client now hears a wait of 2 seconds or less (the time one
+# 2. **Waves**: set *strategy* to "exponential" (no jitter). Find the columns in the timeline. Compare
+#    *requests that succeeded* with "full jitter".
+# 3. **Other jitters**: try "equal jitter" and "decorrelated jitter". Which gives up the fewest requests here?
+# 4. **Honour Retry-After**: back to "full jitter", and tick the box. Every refused client now hears a wait of 2 seconds or less (the time one
 #    request takes to refill), and the whole crowd comes back at about the same moment. Look at *requests given up*.
-# 4. **Patience**: untick it, and raise *max attempts* to 10 and *cap* to 60 s. Does everything get through now? What
+# 5. **Patience**: untick it, and raise *max attempts* to 10 and *cap* to 60 s. Does everything get through now? What
 #    happens to *time to drain*?
-# 5. **Room to spare**: set *limit (requests/min)* to 60. All 60 requests fit in the bucket: no retry strategy beats
+# 6. **Room to spare**: set *limit (requests/min)* to 60. All 60 requests fit in the bucket: no retry strategy beats
 #    not needing one.
-# 6. Change the **seed** to see how much of a difference is luck.
+# 7. Change the **seed** to see how much of a difference is luck.
 
 # %%
 lab = BackoffLab()
@@ -434,7 +435,7 @@ lab
 # result, and `lab.result.metrics` holds the numbers of the table. Here is step 2, from code:
 
 # %%
-lab.set(strategy="exponential", jitter="none")
+lab.set(strategy="exponential")
 lab.render()  # redraw now, so that lab.result is up to date in this cell
 m = lab.result.metrics
 print(f"{m.successes} of {m.requests} succeeded, {m.gave_up} given up, {m.attempts} attempts "
@@ -442,14 +443,14 @@ print(f"{m.successes} of {m.requests} succeeded, {m.gave_up} given up, {m.attemp
 plots.show(lab.figure)
 
 # %% [markdown]
-# And steps 1 to 3 side by side, reading the same metrics:
+# And steps 1, 2 and 4 side by side, reading the same metrics:
 
 # %%
 steps = {
-    "retry at once": dict(strategy="none", jitter="none", retry_after=False),
-    "exponential, no jitter": dict(strategy="exponential", jitter="none", retry_after=False),
-    "exponential, full jitter": dict(strategy="exponential", jitter="full", retry_after=False),
-    "full jitter + Retry-After": dict(strategy="exponential", jitter="full", retry_after=True),
+    "retry at once": dict(strategy="none", retry_after=False),
+    "exponential, no jitter": dict(strategy="exponential", retry_after=False),
+    "exponential, full jitter": dict(strategy="full_jitter", retry_after=False),
+    "full jitter + Retry-After": dict(strategy="full_jitter", retry_after=True),
 }
 print(f"{'':28}{'succeeded':>10}{'given up':>10}{'attempts':>10}{'per success':>13}")
 for name, settings in steps.items():
