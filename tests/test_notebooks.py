@@ -67,6 +67,7 @@ def test_follows_the_teaching_skeleton(path):
         assert re.search(r"\bcheck_\w+\(", nb.cells[i + 2].source), "and then by a check"
 
 
+@pytest.mark.notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_executes_headless_with_solutions(path):
     nb = nbformat.read(path, as_version=4)
