@@ -31,6 +31,7 @@ from html import escape
 import openai
 from IPython.display import HTML, display
 
+from helpers.anatomy import show_error
 from helpers.catalog import load_catalog
 from helpers.retry.classify import classify_exception
 from helpers.simulator import Simulator, http_client, make_client
@@ -146,6 +147,12 @@ print("content-type :", error.response.headers["content-type"])
 #
 # `error.response` is the full HTTP response, so every header is there too, and `error.request_id` is simply
 # its `x-request-id` header.
+#
+# Later notebooks print the fields that matter most in one call, `show_error(error)` from `helpers.anatomy`:
+# the class, the status, `type`, `code` and the API's message, plus any headers you name.
+
+# %%
+show_error(error, headers=["x-request-id"])
 
 # %% [markdown]
 # ---

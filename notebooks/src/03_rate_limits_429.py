@@ -39,6 +39,7 @@ import re
 import openai
 
 from helpers import plots
+from helpers.anatomy import show_error
 from helpers.experiments import lab_world, run_load
 from helpers.experiments.sdk_load import run_sdk_load
 from helpers.ratelimit import Bucket, format_duration, parse_duration
@@ -128,11 +129,7 @@ for n in range(1, 5):
         print(f"request {n}: {exc.status_code} {exc.code}")
 
 # %%
-print("exception:", type(rate_error).__name__)
-print("status   :", rate_error.status_code)
-print("type     :", rate_error.type)
-print("code     :", rate_error.code)
-print("message  :", rate_error.body["message"])
+show_error(rate_error)
 
 # %% [markdown]
 # The message packs in a lot: the model, the organization, **which limit** (*requests per min (RPM)*), the numbers

@@ -33,6 +33,7 @@ import math
 
 import openai
 
+from helpers.anatomy import show_error
 from helpers.retry import classify_exception
 from helpers.simulator import Simulator, make_client
 
@@ -53,11 +54,7 @@ try:
 except openai.RateLimitError as exc:
     quota_error = exc
 
-print("exception:", type(quota_error).__name__)
-print("status   :", quota_error.status_code)
-print("type     :", quota_error.type)
-print("code     :", quota_error.code)
-print("message  :", quota_error.body["message"])
+show_error(quota_error)
 
 # %% [markdown]
 # That message is the famous one: *"You exceeded your current quota, please check your plan and billing

@@ -34,6 +34,7 @@
 import ipywidgets as widgets
 import openai
 
+from helpers.anatomy import show_error
 from helpers.retry import classify_exception
 from helpers.simulator import Simulator, make_client
 
@@ -68,13 +69,8 @@ for _ in range(10):
 print(" ".join(outcomes))
 
 # %%
-print("exception :", type(server_error).__name__)
-print("status    :", server_error.status_code)
-print("type      :", server_error.type)
-print("code      :", server_error.code)
-print("message   :", server_error.body["message"])
-print("header x-request-id:", server_error.response.headers["x-request-id"])
-print("exc.request_id     :", server_error.request_id)
+show_error(server_error, headers=["x-request-id"])
+print("exc.request_id:", server_error.request_id)
 
 # %% [markdown]
 # ### Why it happens
@@ -125,10 +121,7 @@ try:
 except openai.InternalServerError as exc:
     legacy_503 = exc
 
-print("exception  :", type(legacy_503).__name__)
-print("status     :", legacy_503.status_code, "  type:", legacy_503.type, "  code:", legacy_503.code)
-print("message    :", legacy_503.body["message"])
-print("retry-after:", legacy_503.response.headers.get("retry-after", "none (the 2023 form sent no Retry-After)"))
+show_error(legacy_503, headers=["retry-after"])  # none: the 2023 form sent no Retry-After
 
 # %% [markdown]
 # ### What you see: today's form (`server_is_overloaded`)
@@ -140,10 +133,7 @@ try:
 except openai.InternalServerError as exc:
     current_503 = exc
 
-print("exception  :", type(current_503).__name__)
-print("status     :", current_503.status_code, "  type:", current_503.type, "  code:", current_503.code)
-print("message    :", current_503.body["message"])
-print("retry-after:", current_503.response.headers.get("retry-after"), "s")
+show_error(current_503, headers=["retry-after"])  # in seconds
 
 # %% [markdown]
 # Both are **`openai.InternalServerError`**, not `RateLimitError`. A handler that only catches `RateLimitError`
