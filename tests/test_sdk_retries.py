@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import openai
@@ -132,9 +133,8 @@ def test_a_learners_real_organization_settings_never_reach_the_simulator(monkeyp
     monkeypatch.setenv("OPENAI_ORG_ID", "org-learners-real-org")
     monkeypatch.setenv("OPENAI_PROJECT_ID", "proj_real")
     sim = Simulator(seed=0)
-    client = make_client("sk-demo-ok", sim)
     captured = []
-    client._client.event_hooks["request"].append(lambda request: captured.append(dict(request.headers)))
+    client = make_client("sk-demo-ok", sim, event_hooks={"request": [lambda r: captured.append(dict(r.headers))]})
     client.chat.completions.create(model="gpt-4o-mini", messages=HELLO)
     assert "openai-organization" not in captured[0] and "openai-project" not in captured[0]
 
@@ -151,15 +151,41 @@ def test_retries_are_logged_like_the_sdk_logs_them(caplog):
 
 async def test_the_user_agent_is_the_sdks_own():
     seen = []
-    sync = make_client("sk-demo-ok")
-    sync._client.event_hooks["request"].append(lambda r: seen.append(r.headers["user-agent"]))
-    sync.models.list()
-    asynchronous = make_async_client("sk-demo-ok")
 
     async def hook(request):
         seen.append(request.headers["user-agent"])
 
-    asynchronous._client.event_hooks["request"].append(hook)
-    await asynchronous.models.list()
+    make_client("sk-demo-ok", event_hooks={"request": [lambda r: seen.append(r.headers["user-agent"])]}).models.list()
+    await make_async_client("sk-demo-ok", event_hooks={"request": [hook]}).models.list()
     assert [agent.split("/")[0] for agent in seen] == ["OpenAI", "AsyncOpenAI"]
     assert seen[0] == f"OpenAI/Python {openai.__version__}"
+
+
+@pytest.mark.parametrize("key", ["sk-demo-ok", None])
+def test_event_hooks_see_the_wire_and_no_key_means_no_authorization(key):
+    sent, statuses = [], []
+    hooks = {"request": [lambda r: sent.append(dict(r.headers))],
+             "response": [lambda r: statuses.append(r.status_code)]}
+    client = make_client(key, max_retries=0, event_hooks=hooks)
+    with pytest.raises(openai.AuthenticationError) if key is None else contextlib.nullcontext():
+        client.models.list()
+    assert ("authorization" in sent[0]) == (key is not None)
+    assert statuses == [401 if key is None else 200]
+    assert len(hooks["request"]) == 1  # the caller's hooks are not changed
+
+
+@pytest.mark.parametrize("key", ["sk-demo-ok", None])
+async def test_async_event_hooks_see_the_wire_and_no_key_means_no_authorization(key):
+    sent, statuses = [], []
+
+    async def on_request(request):
+        sent.append(dict(request.headers))
+
+    async def on_response(response):
+        statuses.append(response.status_code)
+
+    client = make_async_client(key, max_retries=0, event_hooks={"request": [on_request], "response": [on_response]})
+    with pytest.raises(openai.AuthenticationError) if key is None else contextlib.nullcontext():
+        await client.models.list()
+    assert ("authorization" in sent[0]) == (key is not None)
+    assert statuses == [401 if key is None else 200]

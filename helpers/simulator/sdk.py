@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import random
 import threading
+from collections.abc import Mapping
 from contextlib import contextmanager
 
 import httpx
@@ -107,16 +108,25 @@ async def _async_without_authorization(request) -> None:
     _without_authorization(request)
 
 
-def _hooks(key: str | None, hook) -> dict:
-    return {} if key is not None else {"event_hooks": {"request": [hook]}}
+def _hooks(key: str | None, strip, event_hooks: Mapping[str, list] | None = None) -> dict:
+    """httpx `event_hooks`: the caller's, after `strip` when key is None, so every hook sees what is sent."""
+    hooks = {name: list(functions) for name, functions in (event_hooks or {}).items()}
+    if key is None:
+        hooks["request"] = [strip, *hooks.get("request", [])]
+    return {"event_hooks": hooks} if hooks else {}
 
 
 def make_client(key: str | None = "sk-demo-ok", simulator: Simulator | None = None, *,
-                organization: str | None = None, max_retries: int = 2, seed: int = 0, **kwargs) -> SimulatedOpenAI:
-    """An `openai.OpenAI` client talking to the simulator in-process. `client.simulator` is the simulator."""
+                organization: str | None = None, max_retries: int = 2, seed: int = 0,
+                event_hooks: Mapping[str, list] | None = None, **kwargs) -> SimulatedOpenAI:
+    """An `openai.OpenAI` client talking to the simulator in-process. `client.simulator` is the simulator.
+
+    `event_hooks` are httpx's (`{"request": [...], "response": [...]}`): a way to watch the wire.
+    """
     simulator = simulator or Simulator(seed=seed)
     client = SimulatedOpenAI(
-        http_client=http_client(simulator, **_hooks(key, _without_authorization)), max_retries=max_retries, **_client_kwargs(key, organization, kwargs)
+        http_client=http_client(simulator, **_hooks(key, _without_authorization, event_hooks)),
+        max_retries=max_retries, **_client_kwargs(key, organization, kwargs),
     )
     client._attach(simulator, seed)
     return _ignore_environment(client, organization)
@@ -124,12 +134,12 @@ def make_client(key: str | None = "sk-demo-ok", simulator: Simulator | None = No
 
 def make_async_client(key: str | None = "sk-demo-ok", simulator: Simulator | None = None, *,
                       organization: str | None = None, max_retries: int = 2, seed: int = 0,
-                      **kwargs) -> SimulatedAsyncOpenAI:
-    """The async twin of `make_client`."""
+                      event_hooks: Mapping[str, list] | None = None, **kwargs) -> SimulatedAsyncOpenAI:
+    """The async twin of `make_client` (its event hooks are async functions)."""
     simulator = simulator or Simulator(seed=seed)
     client = SimulatedAsyncOpenAI(
-        http_client=async_http_client(simulator, **_hooks(key, _async_without_authorization)), max_retries=max_retries,
-        **_client_kwargs(key, organization, kwargs),
+        http_client=async_http_client(simulator, **_hooks(key, _async_without_authorization, event_hooks)),
+        max_retries=max_retries, **_client_kwargs(key, organization, kwargs),
     )
     client._attach(simulator, seed)
     # The async SDK looks up the platform in a worker thread on its first request; a real thread would let
