@@ -15,6 +15,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_none
 
 from helpers import checks
 from helpers.catalog import load_catalog
+from helpers.checks.runner import Case, close, run_cases
 from helpers.retry import Budget, FullJitter, MaxAttempts, RetryPolicy, RetryQuota, classify_exception
 from helpers.simulator import Simulator, make_client
 
@@ -40,6 +41,81 @@ def fails(capsys, fragment, check, *args) -> None:
 
 def learner_bug(*args, **kwargs):
     raise ZeroDivisionError("a bug in the learner's code")
+
+
+# -- the runner --------------------------------------------------------------------------------------------------
+
+SQUARES = [Case("two", (2,), 4, "2 × 2"), Case("three", (3,), 9, "3 × 3"), Case("minus one", (-1,), 1, "−1 × −1")]
+
+
+def _explain(case, answer):
+    return f"For {case.label} you said {answer!r}: {case.hint}."
+
+
+def test_runner_says_passed_when_every_case_is_right(capsys):
+    assert run_cases(lambda x: x * x, SQUARES, _explain, passed="All squares.") is True
+    assert capsys.readouterr().out == "✅ All squares.\n"
+
+
+def test_runner_stays_quiet_on_success_without_a_passed_text(capsys):
+    assert run_cases(lambda x: x * x, SQUARES, _explain) is True
+    assert capsys.readouterr().out == ""
+
+
+def test_runner_explains_the_first_wrong_answer_and_stops_there(capsys):
+    calls = []
+
+    def doubles(x):
+        calls.append(x)
+        return x + x
+
+    assert run_cases(doubles, SQUARES, _explain, passed="never said") is False
+    assert capsys.readouterr().out == "🤔 For three you said 6: 3 × 3.\n"
+    assert calls == [2, 3]
+
+
+def test_runner_with_a_tally_tries_every_case_and_counts_the_wrong_ones(capsys):
+    run_cases(lambda x: x + x, SQUARES, _explain, tally="square")
+    assert capsys.readouterr().out == "🤔 2 of 3 squares are wrong. The first: For three you said 6: 3 × 3.\n"
+    run_cases(lambda x: abs(x) * x, SQUARES, _explain, tally="square")
+    assert capsys.readouterr().out.startswith("🤔 1 of 3 squares is wrong. The first: For minus one")
+
+
+def test_runner_turns_a_learners_exception_into_a_message_naming_the_case(capsys):
+    assert run_cases(lambda x: x * x / (x - 3) * (x - 3), SQUARES, _explain) is False
+    assert capsys.readouterr().out == "🤔 For three, your function raised ZeroDivisionError: division by zero.\n"
+    run_cases(learner_bug, SQUARES, _explain, raised="square({label}) broke: {error}.")
+    assert capsys.readouterr().out == "🤔 square(two) broke: ZeroDivisionError: a bug in the learner's code.\n"
+
+
+def test_runner_treats_an_answer_that_cannot_be_compared_as_wrong(capsys):
+    class Weird:
+        def __eq__(self, other):
+            raise ValueError("ambiguous")
+
+        def __repr__(self):
+            return "Weird()"
+
+    assert run_cases(lambda x: Weird(), SQUARES, _explain) is False
+    assert capsys.readouterr().out == "🤔 For two you said Weird(): 2 × 2.\n"
+
+
+def test_runner_refuses_what_is_not_a_function(capsys):
+    assert run_cases(42, SQUARES, _explain, not_a_function="Pass a function.") is False
+    assert capsys.readouterr().out == "🤔 Pass a function.\n"
+
+
+def test_runner_passes_keyword_arguments_and_uses_the_given_comparison(capsys):
+    cases = [Case("a day", (200,), 432.0, kwargs={"window_s": 86_400})]
+    assert run_cases(lambda limit, window_s=60: window_s / limit + 1e-9, cases, _explain, same=close) is True
+    assert run_cases(lambda limit, window_s=60: window_s / limit, cases, _explain) is True  # 432.0 == 432.0
+    assert capsys.readouterr().out == ""
+
+
+def test_close_wants_a_real_number_near_the_expected_one():
+    assert close(1.0000001, 1.0) and close(math.inf, math.inf)
+    assert not close(2.0, 1.0) and not close(True, 1.0) and not close("1", 1.0) and not close(math.nan, 1.0)
+    assert not close(1e308, math.inf) and not close(-math.inf, math.inf)
 
 
 # -- notebook 00 -------------------------------------------------------------------------------------------------
@@ -237,12 +313,14 @@ def is_billing_error(exc):
 def test_is_billing_error(capsys):
     check = checks.check_is_billing_error
     passes(capsys, check, is_billing_error)
-    fails(capsys, "A 429 status alone is not enough", check, lambda exc: isinstance(exc, openai.RateLimitError))
+    fails(capsys, "A 429 status alone is not enough", check,
+          lambda exc: isinstance(exc, openai.RateLimitError))
     fails(capsys, "also accept `exc.type == 'insufficient_quota'`", check,
           lambda exc: isinstance(exc, openai.RateLimitError) and exc.code in NB_BILLING_CODES)
     fails(capsys, "Compare `exc.code` with BILLING_CODES", check,
           lambda exc: isinstance(exc, openai.RateLimitError) and exc.code == "insufficient_quota")
-    fails(capsys, "1 of 11 examples is", check, lambda exc: is_billing_error(exc) or isinstance(exc, ValueError))
+    fails(capsys, "1 of 11 examples is", check,
+          lambda exc: is_billing_error(exc) or isinstance(exc, ValueError))
     fails(capsys, "Check the exception's type first", check, lambda exc: exc.code in NB_BILLING_CODES)
 
 
