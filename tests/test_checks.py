@@ -15,8 +15,10 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_none
 
 from helpers import checks
 from helpers.catalog import load_catalog
+from helpers.checks import quota_and_server_errors
 from helpers.checks.runner import Case, close, run_cases
-from helpers.retry import Budget, FullJitter, MaxAttempts, RetryPolicy, RetryQuota, classify_exception
+from helpers.retry import (BILLING_CODES, Budget, FullJitter, Kind, MaxAttempts, RetryPolicy, RetryQuota,
+                           classify_exception)
 from helpers.simulator import Simulator, make_client
 
 
@@ -313,13 +315,13 @@ def is_billing_error(exc):
 def test_is_billing_error(capsys):
     check = checks.check_is_billing_error
     passes(capsys, check, is_billing_error)
-    fails(capsys, "A 429 status alone is not enough", check,
+    fails(capsys, "should say False. A 429 status alone is not enough: a rate limit is also a 429", check,
           lambda exc: isinstance(exc, openai.RateLimitError))
-    fails(capsys, "also accept `exc.type == 'insufficient_quota'`", check,
+    fails(capsys, "In 2023 the code was None: also accept `exc.type == 'insufficient_quota'`", check,
           lambda exc: isinstance(exc, openai.RateLimitError) and exc.code in NB_BILLING_CODES)
     fails(capsys, "Compare `exc.code` with BILLING_CODES", check,
           lambda exc: isinstance(exc, openai.RateLimitError) and exc.code == "insufficient_quota")
-    fails(capsys, "1 of 11 examples is", check,
+    fails(capsys, "1 of 11 examples is wrong. The first: for a plain ValueError", check,
           lambda exc: is_billing_error(exc) or isinstance(exc, ValueError))
     fails(capsys, "Check the exception's type first", check, lambda exc: exc.code in NB_BILLING_CODES)
 
@@ -365,7 +367,7 @@ def test_cost_usd(capsys):
     fails(capsys, "a million times too much", check, lambda model, usage: cost_usd(model, usage) * 1_000_000)
     fails(capsys, "Input and output prices are swapped", check, lambda model, usage: (
         usage.prompt_tokens * PRICES[model][1] + usage.completion_tokens * PRICES[model][0]) / 1_000_000)
-    fails(capsys, "expected 0.007500 USD", check, lambda model, usage: 0.001)
+    fails(capsys, "expected 0.0075 USD", check, lambda model, usage: 0.001)
     fails(capsys, "`usage` is the SDK's object", check, lambda model, usage: usage["prompt_tokens"])
 
 
@@ -464,9 +466,9 @@ def should_retry(exc):
 def test_should_retry(capsys):
     check = checks.check_should_retry
     passes(capsys, check, should_retry)
-    fails(capsys, "slow_down clears once you wait", check,
+    fails(capsys, "should say True. A slow_down clears once you wait", check,
           lambda exc: isinstance(exc, openai.APIStatusError) and exc.status_code >= 500)
-    fails(capsys, "billing errors never clear by waiting", check, lambda exc: True)
+    fails(capsys, "Billing errors never clear by waiting", check, lambda exc: True)
     fails(capsys, "above 120 s give up", check, lambda exc: should_retry(exc) or (
         isinstance(exc, openai.APIStatusError) and exc.status_code == 503))
     fails(capsys, "1 of 13 cases is wrong", check, lambda exc: should_retry(exc) or isinstance(exc, ValueError))
@@ -684,6 +686,16 @@ def test_nested_worst_case(capsys):
     fails(capsys, "Layers multiply", check, 6, 6 * 45)
     fails(capsys, "tenacity calls it up to 3 times", check, 4, 4 * 45)
     fails(capsys, "the full 45 s timeout", check, 12, 45)
+
+
+def test_the_tables_agree_with_the_one_home_of_each_rule():
+    """The checks' expected answers say what helpers.retry says: billing codes, kinds and retryability."""
+    billing = quota_and_server_errors._qb_cases()
+    assert {case.args[0].code for case in billing if case.expected} - {None} == BILLING_CODES
+    for case in billing:
+        assert case.expected == (classify_exception(case.args[0]).kind is Kind.QUOTA), case.label
+    for case in quota_and_server_errors._se_cases():
+        assert case.expected == classify_exception(case.args[0]).retryable, case.label
 
 
 def test_every_exported_check_is_tested():
