@@ -678,6 +678,8 @@ def test_retrying(capsys):
     fails(capsys, "No simulated time passed", check, lambda sim: Retrying(
         stop=stop_after_attempt(4), wait=wait_none(), retry=retry_if_exception(is_retryable), reraise=True))
     fails(capsys, "Calling your Retrying raised ZeroDivisionError", check, learner_bug)
+    fails(capsys, "Pass `reraise=True`", check, lambda sim: Retrying(
+        stop=stop_after_attempt(4), retry=retry_if_exception(is_retryable), sleep=sim.clock.sleep))
 
 
 def test_nested_worst_case(capsys):
