@@ -6,6 +6,7 @@ import math
 
 import openai
 
+from ._demo import demo_client
 from ._say import _say
 from .runner import Case, equal_number, is_number, run_cases
 
@@ -94,7 +95,7 @@ def check_pacer(Pacer) -> None:
     from ..clock import VirtualClock
     from ..experiments import lab_world
     from ..retry.throttle import estimate_tokens
-    from ..simulator import Simulator, make_client
+    from ..simulator import Simulator
 
     if not isinstance(Pacer, type):
         return _say(False, "Pass the class itself to the check: `check_pacer(Pacer)`.")
@@ -131,7 +132,7 @@ def check_pacer(Pacer) -> None:
         if not math.isclose(got, slept, abs_tol=1e-6):
             return _say(False, f"`wait_for({tokens})` slept {slept:g} s but returned {got!r}. Return the seconds slept.")
     simulator = Simulator(lab_world(rpm=10_000, tpm=3_000))
-    client = make_client("sk-lab", simulator, max_retries=0)
+    client = demo_client("sk-lab", simulator)
     body = {"model": "gpt-4o-mini", "max_tokens": 280, "messages": [{"role": "user", "content": "x" * 100}]}
     tokens = estimate_tokens(body)
     try:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import openai
 
+from ._demo import demo_client
 from ._say import _say
 
 
 def check_retrying(make_retrying) -> None:
     """Exercise in notebook 09: a tenacity Retrying done right (4 attempts, classified, virtual sleeps)."""
-    from ..simulator import Simulator, make_client
+    from ..simulator import Simulator
 
     def run(key, model, faults=None):
         sim = Simulator(seed=5, faults=faults or {})
-        client = make_client(key, sim, max_retries=0)
+        client = demo_client(key, sim)
         try:
             retrying = make_retrying(sim)
             retrying(client.chat.completions.create, model=model, messages=[{"role": "user", "content": "Hi"}])

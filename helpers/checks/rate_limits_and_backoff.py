@@ -6,7 +6,7 @@ import math
 
 import openai
 
-from ._demo import MESSAGES
+from ._demo import MESSAGES, demo_client
 from ._say import _say
 from .runner import Case, close, equal_number, is_number, run_cases
 
@@ -116,8 +116,6 @@ def _rl_explain_until_fits(case, answer) -> str:
 
 def check_seconds_until_fits(seconds_until_fits) -> None:
     """Exercise 2 in notebook 03: from the x-ratelimit-* headers, how long until a request of N tokens fits."""
-    from ..simulator import make_client
-
     cases = [Case(label, (headers, tokens), _rl_until_fits(headers, tokens)) for label, headers, tokens in [
         ("3,082 tokens with 1,446 left of 30,000 per minute", _rl_headers(500, 499, 30_000, 1_446), 3_082),
         ("1,000 tokens with plenty of everything left", _rl_headers(500, 400, 200_000, 150_000), 1_000),
@@ -132,7 +130,7 @@ def check_seconds_until_fits(seconds_until_fits) -> None:
                             "int(headers['x-ratelimit-remaining-tokens'])."):
         return
     # and against the simulator: wait as long as the function says, then the request must go through
-    client = make_client("sk-demo-free", max_retries=0)
+    client = demo_client("sk-demo-free")
     messages = [{"role": "user", "content": "ping"}]
     raw = None
     for _ in range(3):
@@ -176,8 +174,6 @@ def _rl_explain_tokens(case, answer) -> str:
 
 def check_rate_limit_tokens(rate_limit_tokens) -> None:
     """Exercise 3 in notebook 03: the tokens a request counts against TPM, before it is answered."""
-    from ..simulator import make_client
-
     requests = [
         ("one short message, max_tokens=50", [{"role": "user", "content": "Hello there!"}], 50, 1),
         ("a system and a user message of 5 characters each, max_tokens=20",
@@ -185,7 +181,7 @@ def check_rate_limit_tokens(rate_limit_tokens) -> None:
         ("a long prompt, max_tokens=4000", [{"role": "user", "content": "Summarise this. " * 250}], 4000, 1),
         ("three answers at once (n=3), max_tokens=100", [{"role": "user", "content": "Name a colour."}], 100, 3),
     ]
-    client = make_client("sk-demo-ok", max_retries=0)
+    client = demo_client("sk-demo-ok")
     cases = []
     for label, messages, max_tokens, n in requests:  # the expected count is what the simulator counts
         client.chat.completions.create(model="gpt-4o-mini", messages=messages, max_tokens=max_tokens, n=n)
@@ -299,14 +295,15 @@ def check_retry_loop(call_with_retries) -> None:
 
     from ..experiments import lab_world
     from ..retry import Kind
-    from ..simulator import Simulator, make_client
+    from ..simulator import Simulator
 
     if not callable(call_with_retries):
         return _say(False, "`call_with_retries` should be a function: `def call_with_retries(send, clock, rng, "
                            "max_attempts=6, base=0.5, cap=30.0): ...`.")
+
     def setup(key="sk-demo-ok", model="gpt-4o-mini", sim=None, before=0, **extra):
         sim = sim or Simulator()
-        client = make_client(key, sim, max_retries=0)
+        client = demo_client(key, sim)
         for _ in range(before):
             client.chat.completions.create(model=model, messages=MESSAGES, max_tokens=50)
         start = len(sim.log)
