@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 import openai
 
+from ._demo import demo_client
 from ._say import _say
+from .runner import Case, equal_number, is_number, run_cases
 
 
-# Helpers for these checks are prefixed _mc_ (many clients) and _su_ (staying under); imports stay local so that
-# this block can be appended without touching the top of the file.
+# Helpers for these checks are prefixed _mc_ (many clients) and _su_ (staying under).
 
 def _mc_day(policy, failure_share, seed=0):
     """Notebook 07's scenario: 5 clients × 40 requests against a model failing `failure_share` of the time."""
@@ -54,57 +57,45 @@ def check_retry_budget(policy) -> None:
                       "them when they can.")
 
 
-def _mc_product(values):
-    total = 1
-    for value in values:
-        total *= value
-    return total
-
-
 def _mc_worst(retries):
-    return _mc_product(r + 1 for r in retries)
+    """Each layer makes retries + 1 attempts, and runs the layer below in full for each of them."""
+    return math.prod(r + 1 for r in retries)
+
+
+def _mc_explain_nested(case, answer) -> str:
+    layers = case.args[0]
+    if not is_number(answer):
+        return f"{case.label} returned {answer!r}; it should return a number of requests."
+    if layers and answer == sum(r + 1 for r in layers):
+        return (f"{case.label} gives {answer}: you added the layers. They multiply: every attempt of the layer above "
+                "runs all the attempts of the layer below.")
+    if layers and answer == math.prod(layers):
+        return (f"{case.label} gives {answer}: a layer with r retries makes r + 1 attempts (the first one plus the "
+                "retries).")
+    if not layers:
+        return f"{case.label} gives {answer}: with no retrying layer at all, one call is one request."
+    product = " = " + " × ".join(str(r + 1) for r in layers) if len(layers) > 1 else ""
+    return f"{case.label} gives {answer!r}; expected {case.expected}{product}."
 
 
 def check_nested_attempts(worst_case_requests) -> None:
     """Exercise 2 in notebook 07: worst-case HTTP requests of nested retry layers."""
-    if not callable(worst_case_requests):
-        return _say(False, "`worst_case_requests` should be a function that takes a list of retries per layer.")
-    cases = [[2], [5, 2], [10, 2], [5, 0], [3, 3, 3], [3, 5, 2], [], [0, 0, 0], [2, 5, 2, 1]]
-    for layers in cases:
-        expected = _mc_worst(layers)
-        call = f"worst_case_requests({layers})"
-        try:
-            got = worst_case_requests(list(layers))
-        except Exception as exc:
-            return _say(False, f"{call} raised {type(exc).__name__}: {exc}.")
-        if isinstance(got, bool) or not isinstance(got, (int, float)):
-            return _say(False, f"{call} returned {got!r}; it should return a number of requests.")
-        if got == expected:
-            continue
-        if layers and got == sum(r + 1 for r in layers):
-            return _say(False, f"{call} gives {got}: you added the layers. They multiply: every attempt of the "
-                               "layer above runs all the attempts of the layer below.")
-        if layers and got == _mc_product(layers):
-            return _say(False, f"{call} gives {got}: a layer with r retries makes r + 1 attempts (the first one "
-                               "plus the retries).")
-        if not layers:
-            return _say(False, f"{call} gives {got}: with no retrying layer at all, one call is one request.")
-        product = " = " + " × ".join(str(r + 1) for r in layers) if len(layers) > 1 else ""
-        return _say(False, f"{call} gives {got!r}; expected {expected}{product}.")
-    return _say(True, f"Right: 6 × 3 = 18 for tenacity over the SDK, 11 × 3 = 33 for the Cookbook's decorator, "
-                      f"and {_mc_worst([3, 5, 2])} for the job queue → tenacity → SDK stack. One call, "
-                      f"{_mc_worst([3, 5, 2])} requests: retry at one layer only.")
+    layers = [[2], [5, 2], [10, 2], [5, 0], [3, 3, 3], [3, 5, 2], [], [0, 0, 0], [2, 5, 2, 1]]
+    cases = [Case(f"worst_case_requests({retries})", (list(retries),), _mc_worst(retries)) for retries in layers]
+    run_cases(worst_case_requests, cases, _mc_explain_nested, same=equal_number,
+              not_a_function="`worst_case_requests` should be a function that takes a list of retries per layer.",
+              raised="{label} raised {error}.",
+              passed=f"Right: 6 × 3 = 18 for tenacity over the SDK, 11 × 3 = 33 for the Cookbook's decorator, and "
+                     f"{_mc_worst([3, 5, 2])} for the job queue → tenacity → SDK stack. One call, "
+                     f"{_mc_worst([3, 5, 2])} requests: retry at one layer only.")
 
 
 def check_pacer(Pacer) -> None:
     """Exercise 1 in notebook 08: a token-bucket pacer whose wait_for(tokens) sleeps until the tokens are there."""
-    import math
-
-
     from ..clock import VirtualClock
     from ..experiments import lab_world
     from ..retry.throttle import estimate_tokens
-    from ..simulator import Simulator, make_client
+    from ..simulator import Simulator
 
     if not isinstance(Pacer, type):
         return _say(False, "Pass the class itself to the check: `check_pacer(Pacer)`.")
@@ -141,7 +132,7 @@ def check_pacer(Pacer) -> None:
         if not math.isclose(got, slept, abs_tol=1e-6):
             return _say(False, f"`wait_for({tokens})` slept {slept:g} s but returned {got!r}. Return the seconds slept.")
     simulator = Simulator(lab_world(rpm=10_000, tpm=3_000))
-    client = make_client("sk-lab", simulator, max_retries=0)
+    client = demo_client("sk-lab", simulator)
     body = {"model": "gpt-4o-mini", "max_tokens": 280, "messages": [{"role": "user", "content": "x" * 100}]}
     tokens = estimate_tokens(body)
     try:

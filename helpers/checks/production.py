@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import openai
 
+from ._demo import demo_client
 from ._say import _say
 
 
 def check_retrying(make_retrying) -> None:
     """Exercise in notebook 09: a tenacity Retrying done right (4 attempts, classified, virtual sleeps)."""
-    from ..simulator import Simulator, make_client
+    from ..simulator import Simulator
 
     def run(key, model, faults=None):
         sim = Simulator(seed=5, faults=faults or {})
-        client = make_client(key, sim, max_retries=0)
+        client = demo_client(key, sim)
         try:
             retrying = make_retrying(sim)
             retrying(client.chat.completions.create, model=model, messages=[{"role": "user", "content": "Hi"}])
@@ -29,7 +30,12 @@ def check_retrying(make_retrying) -> None:
     if len(quota.log) != 1:
         return _say(False, f"A quota error was sent {len(quota.log)} times. Pass `retry=retry_if_exception(...)` "
                            "with a predicate that says no to errors that cannot succeed (try is_retryable).")
-    failing, _ = run("sk-demo-ok", "gpt-demo-flaky", {"gpt-demo-flaky": {"server_error_share": 1.0}})
+    failing, problem = run("sk-demo-ok", "gpt-demo-flaky", {"gpt-demo-flaky": {"server_error_share": 1.0}})
+    if problem:
+        hint = ""
+        if problem.startswith("RetryError"):  # tenacity's own error when it gives up, unless reraise=True
+            hint = " Pass `reraise=True` so that the API's own error comes through."
+        return _say(False, f"Against a model that always fails, calling your Retrying raised {problem}.{hint}")
     if len(failing.log) != 4:
         return _say(False, f"Against a model that always fails, your Retrying sent {len(failing.log)} requests; "
                            "stop after 4 attempts with `stop=stop_after_attempt(4)`.")

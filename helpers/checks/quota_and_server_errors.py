@@ -4,48 +4,11 @@ from __future__ import annotations
 
 import openai
 
-from ._say import _say
+from ._demo import MESSAGES, demo_client, last_error
+from ._say import _say, said_what_is_wrong_with
+from .runner import Case, close, run_cases
 
-
-# Helpers for these checks are prefixed _qb_ (quota/billing) and _se_ (server errors); imports stay local so that
-# this block can be appended without touching the top of the file.
-
-_QB_BILLING_CODES = frozenset({
-    "insufficient_quota", "credit_balance_exhausted", "organization_spend_limit_exceeded",
-    "project_spend_limit_exceeded", "organization_usage_limit_exceeded",
-})
-_QB_MESSAGES = [{"role": "user", "content": "Hello from the checker"}]
-
-
-def _qb_client(key, simulator=None, **options):
-    """A simulated client without SDK retries that ignores OPENAI_ORG_ID / OPENAI_PROJECT_ID in the environment
-    (the SDK would send them, and the demo world would answer 401)."""
-    import os
-
-    from ..simulator import Simulator, make_client
-
-    saved = {name: os.environ.pop(name) for name in ("OPENAI_ORG_ID", "OPENAI_PROJECT_ID") if name in os.environ}
-    try:
-        return make_client(key, simulator or Simulator(), max_retries=0, **options)
-    finally:
-        os.environ.update(saved)
-
-
-def _qb_raised(client, *, model="gpt-4o-mini", times=1, messages=None, **extra):
-    """Send `times` requests and return the last exception (or None)."""
-    error = None
-    for _ in range(times):
-        try:
-            client.chat.completions.create(model=model, messages=messages or _QB_MESSAGES, **extra)
-            error = None
-        except Exception as exc:  # the checker collects whatever the SDK raises
-            error = exc
-    return error
-
-
-def _qb_of(wrong: int, total: int, noun: str) -> str:
-    """'1 of 11 examples is' / '3 of 11 examples are'."""
-    return f"{wrong} of {total} {noun}s {'is' if wrong == 1 else 'are'}"
+# Helpers for these checks are prefixed _qb_ (quota/billing) and _se_ (server errors).
 
 
 def _qb_status_error(cls, status, error_body, headers=None):
@@ -57,71 +20,62 @@ def _qb_status_error(cls, status, error_body, headers=None):
     return cls(error_body["message"], response=response, body=error_body)
 
 
-def _qb_cases():
-    """(description, exception, is it a billing error) for the is_billing_error check."""
+def _says_wrongly(case, answer) -> str:
+    """The first wrong answer of a yes-or-no classifier, and why."""
+    return f"for {case.label} your function says {bool(answer)}, but it should say {case.expected}. {case.hint}."
 
-    cases = []
-    for key, code in (("sk-demo-broke", "insufficient_quota"), ("sk-demo-prepaid", "credit_balance_exhausted"),
-                      ("sk-demo-org-capped", "organization_spend_limit_exceeded"),
-                      ("sk-demo-project-capped", "project_spend_limit_exceeded"),
-                      ("sk-demo-usage-limit", "organization_usage_limit_exceeded")):
-        cases.append((f"a 429 with code {code!r} (key {key})", _qb_raised(_qb_client(key)), True))
-    cases.append(("a 2023-style quota 429: type 'insufficient_quota' but code None",
-                  _qb_status_error(openai.RateLimitError, 429, {
-                      "message": "You exceeded your current quota, please check your plan and billing details.",
-                      "type": "insufficient_quota", "param": None, "code": None}), True))
-    cases.append(("an ordinary rate limit (429, code 'rate_limit_exceeded')",
-                  _qb_raised(_qb_client("sk-demo-free"), times=4), False))
-    cases.append(("a slow-down (429, code 'slow_down')",
-                  _qb_raised(_qb_client("sk-demo-ok"), model="gpt-demo-ramp", times=6), False))
-    cases.append(("an overloaded model (503)",
-                  _qb_raised(_qb_client("sk-demo-ok"), model="gpt-demo-busy"), False))
-    cases.append(("a wrong key (401)", _qb_raised(_qb_client("sk-demo-typo")), False))
-    cases.append(("a plain ValueError (not from the API at all)", ValueError("not an API error"), False))
-    return cases
+
+def _same_truth(answer, expected) -> bool:
+    return bool(answer) == expected
+
+
+def _qb_cases():
+    """For the is_billing_error check: a 429 for each billing code, the 2023 shape, and look-alikes that are not."""
+    billing = {key: last_error(demo_client(key)) for key in (
+        "sk-demo-broke", "sk-demo-prepaid", "sk-demo-org-capped", "sk-demo-project-capped", "sk-demo-usage-limit")}
+    rate_limit = last_error(demo_client("sk-demo-free"), times=4)
+    slow_down = last_error(demo_client("sk-demo-ok"), model="gpt-demo-ramp", times=6)
+    not_money = "A 429 status alone is not enough: a {} is also a 429, and waiting does fix that one"
+    return [
+        *(Case(f"a 429 with code {exc.code!r} (key {key})", (exc,), True, "Compare `exc.code` with BILLING_CODES")
+          for key, exc in billing.items()),
+        Case("a 2023-style quota 429: type 'insufficient_quota' but code None",
+             (_qb_status_error(openai.RateLimitError, 429, {
+                 "message": "You exceeded your current quota, please check your plan and billing details.",
+                 "type": "insufficient_quota", "param": None, "code": None}),),
+             True, "In 2023 the code was None: also accept `exc.type == 'insufficient_quota'`"),
+        Case("an ordinary rate limit (429, code 'rate_limit_exceeded')", (rate_limit,), False,
+             not_money.format("rate limit")),
+        Case("a slow-down (429, code 'slow_down')", (slow_down,), False, not_money.format("slow-down")),
+        Case("an overloaded model (503)", (last_error(demo_client("sk-demo-ok"), model="gpt-demo-busy"),), False,
+             "Billing errors are always 429s (`openai.RateLimitError`); a 503 is the model being busy"),
+        Case("a wrong key (401)", (last_error(demo_client("sk-demo-typo")),), False,
+             "Billing errors are always 429s (`openai.RateLimitError`); a 401 is about the key, not money"),
+        Case("a plain ValueError (not from the API at all)", (ValueError("not an API error"),), False,
+             "Only the API's errors can be billing errors: check `isinstance(exc, openai.RateLimitError)` first"),
+    ]
 
 
 def check_is_billing_error(is_billing_error) -> None:
     """Exercise in notebook 04: a function that tells billing and quota 429s from everything else."""
-    if not callable(is_billing_error):
-        return _say(False, "`is_billing_error` should be a function that takes an exception and returns True or False.")
-    try:
-        cases = _qb_cases()
-    except Exception as exc:  # the simulator should never fail here; say so rather than show a traceback
-        return _say(False, f"The checker could not build its examples ({type(exc).__name__}: {exc}). "
-                           "Restart the kernel and run the notebook from the top.")
-    wrong = []
-    for description, error, expected in cases:
-        try:
-            answer = is_billing_error(error)
-        except Exception as exc:
-            return _say(False, f"For {description}, your function raised {type(exc).__name__}: {exc}. "
-                               "Check the exception's type first (e.g. `isinstance(exc, openai.RateLimitError)`) "
-                               "before you read `.code` or `.type`.")
-        if bool(answer) != expected:
-            wrong.append((description, bool(answer), expected))
-    if not wrong:
-        return _say(True, f"All {len(cases)} examples sorted correctly: the five billing codes and the 2023 shape "
-                          "are billing errors; rate limits, slow-downs, 503s, 401s and other exceptions are not.")
-    description, answer, expected = wrong[0]
-    if expected:
-        hint = ("Compare `exc.code` with BILLING_CODES" if "code None" not in description else
-                "In 2023 the code was None: also accept `exc.type == 'insufficient_quota'`")
-    else:
-        hint = "A 429 status alone is not enough: a rate limit is also a 429, and waiting does fix that one"
-    return _say(False, f"{_qb_of(len(wrong), len(cases), 'example')} sorted wrongly. The first: for {description} your "
-                       f"function says {answer}, but it should say {expected}. {hint}.")
+    cases = _qb_cases()
+    run_cases(is_billing_error, cases, _says_wrongly, same=_same_truth, tally="example",
+              not_a_function="`is_billing_error` should be a function that takes an exception and returns True or "
+                             "False.",
+              raised="For {label}, your function raised {error}. Check the exception's type first (e.g. "
+                     "`isinstance(exc, openai.RateLimitError)`) before you read `.code` or `.type`.",
+              passed=f"All {len(cases)} examples sorted correctly: the five billing codes and the 2023 shape are "
+                     "billing errors; rate limits, slow-downs, 503s, 401s and other exceptions are not.")
 
 
 def check_sent_once(client, error) -> None:
     """Exercise in notebook 04: one call to a broke organization, and only one request on the wire."""
-
-    if error is None:
-        return _say(False, "`error` is still None. Send a chat completion with `broke_client` inside try/except and "
-                           "keep the `openai.RateLimitError` you catch in `error`.")
-    if not isinstance(error, openai.RateLimitError):
-        return _say(False, f"`error` holds a {type(error).__name__}; expected the openai.RateLimitError that "
-                           "sk-demo-broke gets.")
+    if said_what_is_wrong_with(
+            error, openai.RateLimitError,
+            when_none="`error` is still None. Send a chat completion with `broke_client` inside try/except and keep "
+                      "the `openai.RateLimitError` you catch in `error`.",
+            when_other="`error` holds a {name}; expected the openai.RateLimitError that sk-demo-broke gets."):
+        return
     log = getattr(getattr(client, "simulator", None), "log", None)
     if log is None:
         return _say(False, "Pass `broke_client` (the client made in the exercise cell) to the check.")
@@ -149,52 +103,43 @@ def _qb_prices():
     return {m.id: (m.usd_per_1m_input, m.usd_per_1m_output) for m in load_world().models.values()}
 
 
-def _qb_close(a, b) -> None:
-    import math
+def _qb_same_usd(answer, expected) -> bool:
+    return close(answer, expected, abs_tol=1e-12)  # a cent is 1e-2: amounts this small must still be exact
 
-    return isinstance(a, (int, float)) and not isinstance(a, bool) and math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12)
+
+def _qb_explain_cost(case, answer) -> str:
+    model, usage = case.args
+    price_in, price_out = _qb_prices()[model]
+    if _qb_same_usd(answer, case.expected * 1_000_000):
+        return (f"For {case.label} you return {answer}, a million times too much: prices are per million tokens, so "
+                "divide by 1_000_000.")
+    if _qb_same_usd(answer, (usage.prompt_tokens * price_out + usage.completion_tokens * price_in) / 1_000_000):
+        return ("Input and output prices are swapped: prompt tokens use the input price (the first number in "
+                "PRICES[model]), completion tokens the output price.")
+    return (f"For {case.label} you return {answer!r}; expected {case.expected:.8g} USD (prompt × input price + "
+            "completion × output price, per million tokens).")
 
 
 def check_cost_usd(cost_usd) -> None:
     """Exercise in notebook 04: the cost of one response, from its usage and the price table."""
     from ..simulator import Simulator
 
-    if not callable(cost_usd):
-        return _say(False, "`cost_usd` should be a function `cost_usd(model, usage)` that returns US dollars.")
     prices = _qb_prices()
-    for model, prompt, completion in (("gpt-4o", 1000, 500), ("gpt-4o-mini", 2_000_000, 1_000_000), ("gpt-4o", 0, 0)):
-        price_in, price_out = prices[model]
-        expected = (prompt * price_in + completion * price_out) / 1_000_000
-        try:
-            got = cost_usd(model, _qb_usage(prompt, completion))
-        except Exception as exc:
-            return _say(False, f"cost_usd({model!r}, usage) raised {type(exc).__name__}: {exc}. `usage` is the SDK's "
-                               "object: read `usage.prompt_tokens` and `usage.completion_tokens` (attributes, not "
-                               "dictionary keys).")
-        if _qb_close(got, expected):
-            continue
-        if isinstance(got, (int, float)) and _qb_close(got, expected * 1_000_000):
-            return _say(False, f"For {model} with {prompt} prompt and {completion} completion tokens you return {got}, "
-                               "a million times too much: prices are per million tokens, so divide by 1_000_000.")
-        swapped = (prompt * price_out + completion * price_in) / 1_000_000
-        if _qb_close(got, swapped):
-            return _say(False, "Input and output prices are swapped: prompt tokens use the input price (the first "
-                               "number in PRICES[model]), completion tokens the output price.")
-        return _say(False, f"For {model} with {prompt} prompt and {completion} completion tokens you return {got!r}; "
-                           f"expected {expected:.6f} USD (prompt × input price + completion × output price, per "
-                           "million tokens).")
+    cases = [Case(f"{model} with {prompt} prompt and {completion} completion tokens",
+                  (model, _qb_usage(prompt, completion)),
+                  (prompt * prices[model][0] + completion * prices[model][1]) / 1_000_000)
+             for model, prompt, completion in (("gpt-4o", 1000, 500), ("gpt-4o-mini", 2_000_000, 1_000_000),
+                                               ("gpt-4o", 0, 0))]
     sim = Simulator()
-    client = _qb_client("sk-demo-ok", sim)
-    reply = client.chat.completions.create(model="gpt-4o", messages=_QB_MESSAGES, max_tokens=50)
+    reply = demo_client("sk-demo-ok", sim).chat.completions.create(model="gpt-4o", messages=MESSAGES, max_tokens=50)
     billed = sim.spend["org-demo"] - Simulator().spend["org-demo"]
-    try:
-        mine = cost_usd("gpt-4o", reply.usage)
-    except Exception as exc:
-        return _say(False, f"On a real response, cost_usd raised {type(exc).__name__}: {exc}.")
-    if not _qb_close(mine, billed):
-        return _say(False, f"On a real response you say {mine!r} USD, but the simulator billed {billed:.8f} USD.")
-    return _say(True, f"Right to the last digit: a real gpt-4o reply cost {mine:.8f} USD, exactly what the simulator "
-                      "billed.")
+    cases.append(Case("a real gpt-4o reply", ("gpt-4o", reply.usage), billed))
+    run_cases(cost_usd, cases, _qb_explain_cost, same=_qb_same_usd,
+              not_a_function="`cost_usd` should be a function `cost_usd(model, usage)` that returns US dollars.",
+              raised="For {label}, cost_usd raised {error}. `usage` is the SDK's object: read `usage.prompt_tokens` "
+                     "and `usage.completion_tokens` (attributes, not dictionary keys).",
+              passed=f"Right to the last digit: a real gpt-4o reply cost {billed:.8f} USD, exactly what the simulator "
+                     "billed.")
 
 
 def check_budget_guard(BudgetGuard) -> None:
@@ -211,7 +156,7 @@ def check_budget_guard(BudgetGuard) -> None:
     price_in, price_out = _qb_prices()[model]
     worst = (sum(math.ceil(len(m["content"]) / 4) for m in messages) * price_in + max_tokens * price_out) / 1e6
     sim = Simulator()
-    client = _qb_client("sk-demo-ok", sim)
+    client = demo_client("sk-demo-ok", sim)
     start = sim.spend["org-demo"]
     try:
         guard = BudgetGuard(cap_usd=cap)
@@ -231,7 +176,7 @@ def check_budget_guard(BudgetGuard) -> None:
                 return _say(False, "send() returned None, but a request still went to the server. Decide before "
                                    "you send: return None without calling the API.")
             recorded = getattr(guard, "spent_usd", None)
-            if not refused and not _qb_close(recorded, spent_before):
+            if not refused and not _qb_same_usd(recorded, spent_before):
                 return _say(False, f"The calls so far really cost {spent_before:.8f} USD, but `guard.spent_usd` says "
                                    f"{recorded!r}. After each call add the real cost, `cost_usd(model, reply.usage)`, "
                                    "not the worst-case estimate.")
@@ -262,7 +207,7 @@ def check_budget_guard(BudgetGuard) -> None:
         return _say(False, "The guard never refused, yet twelve calls would pass the cap. Compare spent + worst "
                            "case with the cap before each call.")
     recorded = getattr(guard, "spent_usd", None)
-    if not _qb_close(recorded, spent):
+    if not _qb_same_usd(recorded, spent):
         return _say(False, f"The calls really cost {spent:.8f} USD, but `guard.spent_usd` says {recorded!r}. After "
                            "each call add the real cost: `cost_usd(model, reply.usage)`.")
     return _say(True, f"The guard sent {sent} calls ({spent:.5f} USD, real cost from usage) and then refused, "
@@ -270,114 +215,93 @@ def check_budget_guard(BudgetGuard) -> None:
 
 
 def _se_cases():
-    """(description, exception, should it be retried) for the should_retry check in notebook 05."""
+    """For the should_retry check: what is worth another try, and what never is."""
     from ..simulator import Simulator
 
-    ok = lambda sim=None, **kw: _qb_client("sk-demo-ok", sim, **kw)  # noqa: E731
+    def ok(sim=None, **options):
+        return demo_client("sk-demo-ok", sim, **options)
+
     flaky = ok()
     server_error = None
     for _ in range(20):
-        server_error = _qb_raised(flaky, model="gpt-demo-flaky")
+        server_error = last_error(flaky, model="gpt-demo-flaky")
         if server_error is not None:
             break
     long_wait = Simulator(faults={"gpt-demo-busy": {"overload_period_s": 600, "overload_busy_s": 300}})
+    not_again = "only 408, 409, 429 and 5xx are worth retrying"
     return [
-        ("a 500 server error", server_error, True),
-        ("a 503 in the old style (type server_error)", _qb_raised(ok(Simulator(overload_style="legacy")),
-                                                                  model="gpt-demo-busy"), True),
-        ("a 503 server_is_overloaded", _qb_raised(ok(), model="gpt-demo-busy"), True),
-        ("a 429 slow_down", _qb_raised(ok(), model="gpt-demo-ramp", times=6), True),
-        ("a 429 rate_limit_exceeded", _qb_raised(_qb_client("sk-demo-free"), times=4), True),
-        ("a timeout (APITimeoutError)", _qb_raised(ok(timeout=1), model="gpt-demo-slow"), True),
-        ("a dropped connection (APIConnectionError)", _qb_raised(ok(), model="gpt-demo-dropped"), True),
-        ("a 429 insufficient_quota", _qb_raised(_qb_client("sk-demo-broke")), False),
-        ("a 429 credit_balance_exhausted", _qb_raised(_qb_client("sk-demo-prepaid")), False),
-        ("a 401 wrong key", _qb_raised(_qb_client("sk-demo-typo")), False),
-        ("a 404 model_not_found", _qb_raised(ok(), model="gpt-does-not-exist"), False),
-        ("a 503 whose Retry-After asks for 300 s", _qb_raised(ok(long_wait), model="gpt-demo-busy"), False),
-        ("a plain ValueError (a bug in your own code)", ValueError("a bug in my code"), False),
+        Case("a 500 server error", (server_error,), True,
+             "5xx errors are usually passing faults on the server's side"),
+        Case("a 503 in the old style (type server_error)",
+             (last_error(ok(Simulator(overload_style="legacy")), model="gpt-demo-busy"),), True,
+             "A 503 is an InternalServerError too: overload passes"),
+        Case("a 503 server_is_overloaded", (last_error(ok(), model="gpt-demo-busy"),), True,
+             "Overload passes; wait Retry-After and try again"),
+        Case("a 429 slow_down", (last_error(ok(), model="gpt-demo-ramp", times=6),), True,
+             "A slow_down clears once you wait and slow down"),
+        Case("a 429 rate_limit_exceeded", (last_error(demo_client("sk-demo-free"), times=4),), True,
+             "The allowance refills, so a later retry succeeds"),
+        Case("a timeout (APITimeoutError)", (last_error(ok(timeout=1), model="gpt-demo-slow"),), True,
+             "APITimeoutError is a subclass of APIConnectionError; both are worth another try"),
+        Case("a dropped connection (APIConnectionError)", (last_error(ok(), model="gpt-demo-dropped"),), True,
+             "A dropped connection is often a passing network fault"),
+        Case("a 429 insufficient_quota", (last_error(demo_client("sk-demo-broke")),), False,
+             "Billing errors never clear by waiting; check the code (and type) against the billing codes"),
+        Case("a 429 credit_balance_exhausted", (last_error(demo_client("sk-demo-prepaid")),), False,
+             "Billing errors never clear by waiting; check `exc.code` against BILLING_CODES"),
+        Case("a 401 wrong key", (last_error(demo_client("sk-demo-typo")),), False,
+             f"The same key will fail again; {not_again}"),
+        Case("a 404 model_not_found", (last_error(ok(), model="gpt-does-not-exist"),), False,
+             f"The model will not appear by waiting; {not_again}"),
+        Case("a 503 whose Retry-After asks for 300 s", (last_error(ok(long_wait), model="gpt-demo-busy"),), False,
+             "Read `exc.response.headers.get('retry-after')`; above 120 s give up, as the SDK does"),
+        Case("a plain ValueError (a bug in your own code)", (ValueError("a bug in my code"),), False,
+             "Only exceptions from the openai package should be retried"),
     ]
-
-
-_SE_HINTS = {
-    "a 500 server error": "5xx errors are usually passing faults on the server's side",
-    "a 503 in the old style (type server_error)": "a 503 is an InternalServerError too: overload passes",
-    "a 503 server_is_overloaded": "overload passes; wait Retry-After and try again",
-    "a 429 slow_down": "slow_down clears once you wait and slow down",
-    "a 429 rate_limit_exceeded": "the allowance refills, so a later retry succeeds",
-    "a timeout (APITimeoutError)": "APITimeoutError is a subclass of APIConnectionError; both are worth another try",
-    "a dropped connection (APIConnectionError)": "a dropped connection is often a passing network fault",
-    "a 429 insufficient_quota": "billing errors never clear by waiting; check the code (and type) against the "
-                                "billing codes",
-    "a 429 credit_balance_exhausted": "billing errors never clear by waiting; check `exc.code` against BILLING_CODES",
-    "a 401 wrong key": "the same key will fail again; only 408, 409, 429 and 5xx are worth retrying",
-    "a 404 model_not_found": "the model will not appear by waiting; only 408, 409, 429 and 5xx are worth retrying",
-    "a 503 whose Retry-After asks for 300 s": "read `exc.response.headers.get('retry-after')`; above 120 s give up, "
-                                              "as the SDK does",
-    "a plain ValueError (a bug in your own code)": "only exceptions from the openai package should be retried",
-}
 
 
 def check_should_retry(should_retry) -> None:
     """Exercise in notebook 05: retry or not, for each kind of failure."""
-    if not callable(should_retry):
-        return _say(False, "`should_retry` should be a function that takes an exception and returns True or False.")
-    try:
-        cases = _se_cases()
-    except Exception as exc:
-        return _say(False, f"The checker could not build its examples ({type(exc).__name__}: {exc}). "
-                           "Restart the kernel and run the notebook from the top.")
-    wrong = []
-    for description, error, expected in cases:
-        try:
-            answer = should_retry(error)
-        except Exception as exc:
-            return _say(False, f"For {description}, your function raised {type(exc).__name__}: {exc}. Only "
-                               "`openai.APIStatusError` has `.status_code` and `.response`; check the type first.")
-        if bool(answer) != expected:
-            wrong.append((description, bool(answer), expected))
-    if not wrong:
-        return _say(True, f"All {len(cases)} cases right: retry 5xx, 429 rate limits and slow-downs, timeouts and "
-                          "dropped connections; never billing errors, 4xx mistakes, long Retry-After or your own bugs.")
-    description, answer, expected = wrong[0]
-    return _say(False, f"{_qb_of(len(wrong), len(cases), 'case')} wrong. The first: for {description} your function says "
-                       f"{answer}, but it should say {expected}: {_SE_HINTS[description]}.")
+    cases = _se_cases()
+    run_cases(should_retry, cases, _says_wrongly, same=_same_truth, tally="case",
+              not_a_function="`should_retry` should be a function that takes an exception and returns True or False.",
+              raised="For {label}, your function raised {error}. Only `openai.APIStatusError` has `.status_code` and "
+                     "`.response`; check the type first.",
+              passed=f"All {len(cases)} cases right: retry 5xx, 429 rate limits and slow-downs, timeouts and dropped "
+                     "connections; never billing errors, 4xx mistakes, long Retry-After or your own bugs.")
 
 
 def _se_worst_case(timeout, max_retries):
-    return (max_retries + 1) * timeout + sum(min(0.5 * 2 ** (k - 1), 8.0) for k in range(1, max_retries + 1))
+    """Every attempt times out, and before each retry the SDK sleeps its longest backoff."""
+    from ..retry import OpenAISDK
+
+    longest_sleep = OpenAISDK().bounds
+    return (max_retries + 1) * timeout + sum(longest_sleep(k)[1] for k in range(1, max_retries + 1))
+
+
+def _se_explain_worst_case(case, answer) -> str:
+    timeout, retries = case.args
+    if close(answer, (retries + 1) * timeout) and retries:
+        return (f"{case.label} gives {answer}: the timeouts are right, now add the sleeps between attempts, up to "
+                "min(0.5 · 2^(k−1), 8) s before retry k.")
+    if close(answer, case.expected - timeout):
+        return (f"{case.label} gives {answer}, one timeout short: a call makes max_retries + 1 attempts (the first "
+                "one plus the retries).")
+    if retries >= 5 and close(answer, (retries + 1) * timeout + sum(0.5 * 2 ** (k - 1) for k in range(1, retries + 1))):
+        return f"{case.label} gives {answer}: the SDK caps each sleep at 8 s, so use min(0.5 · 2^(k−1), 8)."
+    return (f"{case.label} gives {answer!r}; expected {case.expected:g} s = {retries + 1} attempts × {timeout} s + the "
+            "longest sleeps before each retry.")
 
 
 def check_worst_case_seconds(worst_case_seconds) -> None:
     """Exercise in notebook 05: the longest a call can take when the server never answers."""
-    import math
-
-    if not callable(worst_case_seconds):
-        return _say(False, "`worst_case_seconds` should be a function `worst_case_seconds(timeout, max_retries)`.")
-    for timeout, retries in ((2, 2), (30, 2), (600, 2), (10, 0), (5, 5), (1, 8)):
-        expected = _se_worst_case(timeout, retries)
-        try:
-            got = worst_case_seconds(timeout, retries)
-        except Exception as exc:
-            return _say(False, f"worst_case_seconds({timeout}, {retries}) raised {type(exc).__name__}: {exc}.")
-        if isinstance(got, (int, float)) and not isinstance(got, bool) and math.isclose(got, expected, abs_tol=1e-6):
-            continue
-        call = f"worst_case_seconds({timeout}, {retries})"
-        if isinstance(got, (int, float)):
-            if math.isclose(got, (retries + 1) * timeout, abs_tol=1e-6) and retries:
-                return _say(False, f"{call} gives {got}: the timeouts are right, now add the sleeps between "
-                                   "attempts, up to min(0.5 · 2^(k−1), 8) s before retry k.")
-            if math.isclose(got, expected - timeout, abs_tol=1e-6):
-                return _say(False, f"{call} gives {got}, one timeout short: a call makes max_retries + 1 attempts "
-                                   "(the first one plus the retries).")
-            if retries >= 5 and math.isclose(got, (retries + 1) * timeout
-                                             + sum(0.5 * 2 ** (k - 1) for k in range(1, retries + 1)), abs_tol=1e-6):
-                return _say(False, f"{call} gives {got}: the SDK caps each sleep at 8 s, so use "
-                                   "min(0.5 · 2^(k−1), 8).")
-        return _say(False, f"{call} gives {got!r}; expected {expected:g} s = {retries + 1} attempts × {timeout} s "
-                           "+ the longest sleeps before each retry.")
-    return _say(True, "Right for every case. With the defaults (timeout 600 s, max_retries 2) a silent server costs "
-                      f"{_se_worst_case(600, 2):g} s: half an hour.")
+    cases = [Case(f"worst_case_seconds({timeout}, {retries})", (timeout, retries), _se_worst_case(timeout, retries))
+             for timeout, retries in ((2, 2), (30, 2), (600, 2), (10, 0), (5, 5), (1, 8))]
+    run_cases(worst_case_seconds, cases, _se_explain_worst_case, same=close,
+              not_a_function="`worst_case_seconds` should be a function `worst_case_seconds(timeout, max_retries)`.",
+              raised="{label} raised {error}.",
+              passed="Right for every case. With the defaults (timeout 600 s, max_retries 2) a silent server costs "
+                     f"{_se_worst_case(600, 2):g} s: half an hour.")
 
 
 def check_billed_count(billed, client) -> None:

@@ -2,77 +2,59 @@
 
 from __future__ import annotations
 
+import math
+
 import openai
 
+from ._demo import MESSAGES, demo_client
 from ._say import _say
+from .runner import Case, close, equal_number, is_number, run_cases
+
+# Helpers for these checks are prefixed _rl_ (rate limits) and _bl_ (backoff lab).
 
 
-# Helpers for these checks are prefixed _rl_ (rate limits) and _bl_ (backoff lab); imports stay local so that
-# this block can be appended without touching the top of the file.
-
-def _rl_number(value) -> None:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _rl_close(got, expected, tol=1e-6) -> None:
-    import math
-
-    if not _rl_number(got) or math.isnan(got):
-        return False
-    if math.isinf(expected):
-        return math.isinf(got) and got > 0
-    return math.isclose(got, expected, rel_tol=tol, abs_tol=tol)
+def _rl_explain_try_again_in(case, answer) -> str:
+    limit, used, requested = case.args
+    window = case.kwargs.get("window_s", 60)
+    excess = used + requested - limit
+    if not is_number(answer):
+        return f"For {case.label} you return {answer!r}; return a number of seconds (a float)."
+    if case.expected == 0:
+        hint = "used + requested is within the limit, so the request fits now: return 0 (never a negative wait)"
+    elif math.isinf(case.expected):
+        hint = ("a request larger than the whole limit can never fit, however long you wait: return math.inf when "
+                "requested > limit")
+    elif close(answer, excess):
+        hint = f"{answer:g} is the excess in units, not seconds: divide it by the refill rate, limit / window_s"
+    elif close(answer, requested / (limit / window)):
+        hint = "only the excess has to refill, not the whole request: (used + requested − limit) / (limit / window_s)"
+    elif window != 60 and close(answer, excess / (limit / 60)):
+        hint = "this limit is per day: use window_s (86,400 s here) for the refill rate, not 60"
+    else:
+        hint = f"expected {case.expected:g} s = (used + requested − limit) / (limit / window_s)"
+    return f"For {case.label} you return {answer!r}: {hint}."
 
 
 def check_try_again_in(try_again_in) -> None:
     """Exercise 1 in notebook 03: the wait a 429 quotes, from its Limit, Used and Requested."""
-    import math
-
     from ..ratelimit import format_duration
 
-    if not callable(try_again_in):
-        return _say(False, "`try_again_in` should be a function: `def try_again_in(limit, used, requested, "
-                           "window_s=60): ...`.")
     cases = [
-        ("the worked example (TPM 10,000, used 8,554, requested 3,082)", (10_000, 8_554, 3_082), {}, 9.816),
-        ("the free tier's 4th request (RPM 3, used 3, requested 1)", (3, 3, 1), {}, 20.0),
-        ("a small overshoot (TPM 40,000, used 39,000, requested 3,000)", (40_000, 39_000, 3_000), {}, 3.0),
-        ("a daily limit (RPD 200, used 200, requested 1, window_s=86_400)", (200, 200, 1), {"window_s": 86_400},
-         432.0),
-        ("a request that fits (TPM 30,000, used 1,000, requested 500)", (30_000, 1_000, 500), {}, 0.0),
-        ("a request larger than the whole limit (TPM 10,000, used 0, requested 12,000)", (10_000, 0, 12_000), {},
-         math.inf),
+        Case("the worked example (TPM 10,000, used 8,554, requested 3,082)", (10_000, 8_554, 3_082), 9.816),
+        Case("the free tier's 4th request (RPM 3, used 3, requested 1)", (3, 3, 1), 20.0),
+        Case("a small overshoot (TPM 40,000, used 39,000, requested 3,000)", (40_000, 39_000, 3_000), 3.0),
+        Case("a daily limit (RPD 200, used 200, requested 1, window_s=86_400)", (200, 200, 1), 432.0,
+             kwargs={"window_s": 86_400}),
+        Case("a request that fits (TPM 30,000, used 1,000, requested 500)", (30_000, 1_000, 500), 0.0),
+        Case("a request larger than the whole limit (TPM 10,000, used 0, requested 12,000)", (10_000, 0, 12_000),
+             math.inf),
     ]
-    for label, args, kwargs, expected in cases:
-        try:
-            got = try_again_in(*args, **kwargs)
-        except Exception as exc:  # the learner's code may raise anything: report it, never a traceback
-            return _say(False, f"For {label}, try_again_in raised {type(exc).__name__}: {exc}.")
-        if _rl_close(got, expected):
-            continue
-        limit, used, requested = args
-        window = kwargs.get("window_s", 60)
-        excess = used + requested - limit
-        if not _rl_number(got):
-            return _say(False, f"For {label} you return {got!r}; return a number of seconds (a float).")
-        if expected == 0:
-            hint = "used + requested is within the limit, so the request fits now: return 0 (never a negative wait)"
-        elif math.isinf(expected):
-            hint = ("a request larger than the whole limit can never fit, however long you wait: return math.inf "
-                    "when requested > limit")
-        elif _rl_close(got, excess):
-            hint = f"{got:g} is the excess in units, not seconds: divide it by the refill rate, limit / window_s"
-        elif _rl_close(got, requested / (limit / window)):
-            hint = ("only the excess has to refill, not the whole request: "
-                    "(used + requested − limit) / (limit / window_s)")
-        elif window != 60 and _rl_close(got, excess / (limit / 60)):
-            hint = "this limit is per day: use window_s (86,400 s here) for the refill rate, not 60"
-        else:
-            hint = f"expected {expected:g} s = (used + requested − limit) / (limit / window_s)"
-        return _say(False, f"For {label} you return {got!r}: {hint}.")
-    shown = format_duration(try_again_in(10_000, 8_554, 3_082))
-    return _say(True, f"All {len(cases)} cases right. Formatted like the API, the worked example gives {shown!r}: "
-                      "the message said 'Please try again in 9.816s'.")
+    run_cases(try_again_in, cases, _rl_explain_try_again_in, same=close,
+              not_a_function="`try_again_in` should be a function: `def try_again_in(limit, used, requested, "
+                             "window_s=60): ...`.",
+              raised="For {label}, try_again_in raised {error}.",
+              passed=f"All {len(cases)} cases right. Formatted like the API, the worked example gives "
+                     f"{format_duration(cases[0].expected)!r}: the message said 'Please try again in 9.816s'.")
 
 
 def _rl_headers(limit_requests, remaining_requests, limit_tokens, remaining_tokens):
@@ -90,68 +72,65 @@ def _rl_headers(limit_requests, remaining_requests, limit_tokens, remaining_toke
     })
 
 
-def _rl_until_fits(headers, tokens):
-    import math
-
+def _rl_waits(headers, tokens):
+    """(seconds until the tokens are back, seconds until one request is back), both refilling per minute."""
     limit_r, left_r = int(headers["x-ratelimit-limit-requests"]), int(headers["x-ratelimit-remaining-requests"])
     limit_t, left_t = int(headers["x-ratelimit-limit-tokens"]), int(headers["x-ratelimit-remaining-tokens"])
-    if tokens > limit_t:
+    return max(0, tokens - left_t) / (limit_t / 60), max(0, 1 - left_r) / (limit_r / 60)
+
+
+def _rl_until_fits(headers, tokens):
+    if tokens > int(headers["x-ratelimit-limit-tokens"]):
         return math.inf
-    return max(max(0, tokens - left_t) / (limit_t / 60), max(0, 1 - left_r) / (limit_r / 60))
+    return max(_rl_waits(headers, tokens))
+
+
+def _rl_near(answer, expected) -> bool:
+    return close(answer, expected, 5e-3, 5e-3)  # the headers' reset times are rounded
+
+
+def _rl_explain_until_fits(case, answer) -> str:
+    headers, tokens = case.args
+    limit_t, left_t = int(headers["x-ratelimit-limit-tokens"]), int(headers["x-ratelimit-remaining-tokens"])
+    wait_t, wait_r = _rl_waits(headers, tokens)
+    if not is_number(answer):
+        return f"For {case.label} you return {answer!r}; return a number of seconds."
+    if math.isinf(case.expected):
+        hint = "more tokens than the whole per-minute limit can never fit: return math.inf when tokens > limit"
+    elif case.expected == 0:
+        hint = "the request fits right now: return 0, never a negative number"
+    elif _rl_near(answer, wait_t) and wait_r > wait_t:
+        hint = ("the tokens are there, but x-ratelimit-remaining-requests is 0: a request also needs one request from "
+                "the requests bucket. Work out both waits and return the longer one")
+    elif _rl_near(answer, wait_t + wait_r):
+        hint = "both buckets refill at the same time: take the longer of the two waits (max), not their sum"
+    elif _rl_near(answer, tokens / (limit_t / 60)):
+        hint = "only the missing tokens (tokens − remaining) have to refill, not the whole request"
+    elif _rl_near(answer, (tokens - left_t) / limit_t):
+        hint = "the limit is per minute: the refill rate is limit / 60 tokens per second"
+    else:
+        hint = (f"expected {case.expected:g} s: missing tokens ÷ (token limit / 60), or one missing request ÷ "
+                "(request limit / 60), whichever is longer")
+    return f"For {case.label} you return {answer!r}: {hint}."
 
 
 def check_seconds_until_fits(seconds_until_fits) -> None:
     """Exercise 2 in notebook 03: from the x-ratelimit-* headers, how long until a request of N tokens fits."""
-    import math
-
-
-    from ..simulator import make_client
-
-    if not callable(seconds_until_fits):
-        return _say(False, "`seconds_until_fits` should be a function: `def seconds_until_fits(headers, tokens): ...`.")
-    cases = [
+    cases = [Case(label, (headers, tokens), _rl_until_fits(headers, tokens)) for label, headers, tokens in [
         ("3,082 tokens with 1,446 left of 30,000 per minute", _rl_headers(500, 499, 30_000, 1_446), 3_082),
         ("1,000 tokens with plenty of everything left", _rl_headers(500, 400, 200_000, 150_000), 1_000),
         ("51 tokens when no request is left (the free tier after 3 requests)", _rl_headers(3, 0, 40_000, 39_847), 51),
         ("2,000 tokens with no tokens and no requests left", _rl_headers(60, 0, 10_000, 0), 2_000),
         ("40,000 tokens against a limit of 30,000 tokens per minute", _rl_headers(500, 499, 30_000, 30_000), 40_000),
-    ]
-    for label, headers, tokens in cases:
-        expected = _rl_until_fits(headers, tokens)
-        try:
-            got = seconds_until_fits(headers, tokens)
-        except TypeError as exc:
-            return _say(False, f"For {label}, your function raised TypeError: {exc}. Header values are text: "
-                               "convert them with int(headers['x-ratelimit-remaining-tokens']).")
-        except Exception as exc:
-            return _say(False, f"For {label}, your function raised {type(exc).__name__}: {exc}.")
-        if _rl_close(got, expected, tol=5e-3):
-            continue
-        if not _rl_number(got):
-            return _say(False, f"For {label} you return {got!r}; return a number of seconds.")
-        limit_r, left_r = int(headers["x-ratelimit-limit-requests"]), int(headers["x-ratelimit-remaining-requests"])
-        limit_t, left_t = int(headers["x-ratelimit-limit-tokens"]), int(headers["x-ratelimit-remaining-tokens"])
-        wait_t = max(0, tokens - left_t) / (limit_t / 60)
-        wait_r = max(0, 1 - left_r) / (limit_r / 60)
-        if math.isinf(expected):
-            hint = "more tokens than the whole per-minute limit can never fit: return math.inf when tokens > limit"
-        elif expected == 0:
-            hint = "the request fits right now: return 0, never a negative number"
-        elif _rl_close(got, wait_t, 5e-3) and wait_r > wait_t:
-            hint = ("the tokens are there, but x-ratelimit-remaining-requests is 0: a request also needs one request "
-                    "from the requests bucket. Work out both waits and return the longer one")
-        elif _rl_close(got, wait_t + wait_r, 5e-3):
-            hint = "both buckets refill at the same time: take the longer of the two waits (max), not their sum"
-        elif _rl_close(got, tokens / (limit_t / 60), 5e-3):
-            hint = "only the missing tokens (tokens − remaining) have to refill, not the whole request"
-        elif _rl_close(got, (tokens - left_t) / limit_t, 5e-3):
-            hint = "the limit is per minute: the refill rate is limit / 60 tokens per second"
-        else:
-            hint = (f"expected {expected:g} s: missing tokens ÷ (token limit / 60), or one missing request ÷ "
-                    "(request limit / 60), whichever is longer")
-        return _say(False, f"For {label} you return {got!r}: {hint}.")
+    ]]
+    if not run_cases(seconds_until_fits, cases, _rl_explain_until_fits, same=_rl_near,
+                     not_a_function="`seconds_until_fits` should be a function: `def seconds_until_fits(headers, "
+                                    "tokens): ...`.",
+                     raised="For {label}, your function raised {error}. Header values are text: convert them with "
+                            "int(headers['x-ratelimit-remaining-tokens'])."):
+        return
     # and against the simulator: wait as long as the function says, then the request must go through
-    client = make_client("sk-demo-free", max_retries=0)
+    client = demo_client("sk-demo-free")
     messages = [{"role": "user", "content": "ping"}]
     raw = None
     for _ in range(3):
@@ -161,7 +140,7 @@ def check_seconds_until_fits(seconds_until_fits) -> None:
         wait = seconds_until_fits(raw.headers, tokens)
     except Exception as exc:
         return _say(False, f"On real headers from the simulator your function raised {type(exc).__name__}: {exc}.")
-    if not _rl_number(wait) or not math.isfinite(wait) or wait < 0:
+    if not is_number(wait) or not math.isfinite(wait) or wait < 0:
         return _say(False, f"On real headers from the free tier you return {wait!r}; expected about 20 seconds.")
     client.simulator.clock.advance(wait)
     try:
@@ -173,57 +152,54 @@ def check_seconds_until_fits(seconds_until_fits) -> None:
                       "the next request went straight through.")
 
 
+def _rl_explain_tokens(case, answer) -> str:
+    messages, max_tokens = case.args
+    n = case.kwargs["n"]
+    prompt = sum(math.ceil(len(m["content"]) / 4) for m in messages)
+    characters = sum(len(m["content"]) for m in messages)
+    if not is_number(answer):
+        hint = "return a whole number of tokens"
+    elif answer == prompt:
+        hint = "that is only the prompt: add max_tokens × n, which the API reserves before the answer exists"
+    elif answer == prompt + max_tokens and n > 1:
+        hint = "with n answers the API reserves max_tokens for each of them: add max_tokens × n"
+    elif answer == math.ceil(characters / 4) + max_tokens * n:
+        hint = "round up for each message separately: sum(math.ceil(len(m['content']) / 4) for m in messages)"
+    elif answer == characters / 4 + max_tokens * n:
+        hint = "round each message's characters ÷ 4 up to a whole number: math.ceil(...)"
+    else:
+        hint = "characters ÷ 4, rounded up, for each message, plus max_tokens × n"
+    return f"For {case.label} you say {answer!r} tokens, but the simulator counted {case.expected}: {hint}."
+
+
 def check_rate_limit_tokens(rate_limit_tokens) -> None:
     """Exercise 3 in notebook 03: the tokens a request counts against TPM, before it is answered."""
-    import math
-
-    from ..simulator import make_client
-
-    if not callable(rate_limit_tokens):
-        return _say(False, "`rate_limit_tokens` should be a function: `def rate_limit_tokens(messages, max_tokens, "
-                           "n=1): ...`.")
-    cases = [
+    requests = [
         ("one short message, max_tokens=50", [{"role": "user", "content": "Hello there!"}], 50, 1),
         ("a system and a user message of 5 characters each, max_tokens=20",
          [{"role": "system", "content": "Be ok"}, {"role": "user", "content": "Hi yo"}], 20, 1),
         ("a long prompt, max_tokens=4000", [{"role": "user", "content": "Summarise this. " * 250}], 4000, 1),
         ("three answers at once (n=3), max_tokens=100", [{"role": "user", "content": "Name a colour."}], 100, 3),
     ]
-    client = make_client("sk-demo-ok", max_retries=0)
-    for label, messages, max_tokens, n in cases:
+    client = demo_client("sk-demo-ok")
+    cases = []
+    for label, messages, max_tokens, n in requests:  # the expected count is what the simulator counts
         client.chat.completions.create(model="gpt-4o-mini", messages=messages, max_tokens=max_tokens, n=n)
-        counted = client.simulator.log[-1].tokens
-        try:
-            got = rate_limit_tokens(messages, max_tokens, n=n)
-        except Exception as exc:
-            return _say(False, f"For {label}, your function raised {type(exc).__name__}: {exc}. `messages` is a list "
-                               "of dicts: read each `message['content']`.")
-        if got == counted and _rl_number(got):
-            continue
-        prompt = sum(math.ceil(len(m["content"]) / 4) for m in messages)
-        if not _rl_number(got):
-            hint = "return a whole number of tokens"
-        elif got == prompt:
-            hint = "that is only the prompt: add max_tokens × n, which the API reserves before the answer exists"
-        elif got == prompt + max_tokens and n > 1:
-            hint = "with n answers the API reserves max_tokens for each of them: add max_tokens × n"
-        elif got == math.ceil(sum(len(m["content"]) for m in messages) / 4) + max_tokens * n:
-            hint = "round up for each message separately: sum(math.ceil(len(m['content']) / 4) for m in messages)"
-        elif got == sum(len(m["content"]) for m in messages) / 4 + max_tokens * n:
-            hint = "round each message's characters ÷ 4 up to a whole number: math.ceil(...)"
-        else:
-            hint = "characters ÷ 4, rounded up, for each message, plus max_tokens × n"
-        return _say(False, f"For {label} you say {got!r} tokens, but the simulator counted {counted}: {hint}.")
-    return _say(True, f"All {len(cases)} requests counted exactly as the simulator counts them. Notice that the long "
-                      "prompt with max_tokens=4000 holds back 5,000 tokens of your limit, whatever the answer's real "
-                      "length.")
+        cases.append(Case(label, (messages, max_tokens), client.simulator.log[-1].tokens, kwargs={"n": n}))
+    run_cases(rate_limit_tokens, cases, _rl_explain_tokens, same=equal_number,
+              not_a_function="`rate_limit_tokens` should be a function: `def rate_limit_tokens(messages, max_tokens, "
+                             "n=1): ...`.",
+              raised="For {label}, your function raised {error}. `messages` is a list of dicts: read each "
+                     "`message['content']`.",
+              passed=f"All {len(cases)} requests counted exactly as the simulator counts them. Notice that the long "
+                     "prompt with max_tokens=4000 holds back 5,000 tokens of your limit, whatever the answer's real "
+                     "length.")
 
 
 # -- notebook 06 -------------------------------------------------------------------------------------------------
 
 def check_full_jitter(full_jitter) -> None:
     """Exercise 1 in notebook 06: full jitter, a uniform draw between 0 and the capped exponential."""
-    import math
     import random
 
     if not callable(full_jitter):
@@ -237,7 +213,7 @@ def check_full_jitter(full_jitter) -> None:
                 values = [full_jitter(n, base, cap, rng) for _ in range(2000)]
             except Exception as exc:
                 return _say(False, f"{call} raised {type(exc).__name__}: {exc}.")
-            odd = next((v for v in values if not _rl_number(v) or math.isnan(v)), None)
+            odd = next((v for v in values if not is_number(v) or math.isnan(v)), None)
             if odd is not None or any(v is None for v in values):
                 return _say(False, f"{call} returned {odd!r}; return a number of seconds.")
             low, top, mean = min(values), max(values), sum(values) / len(values)
@@ -317,57 +293,50 @@ def check_retry_loop(call_with_retries) -> None:
     import random
     import time
 
-
     from ..experiments import lab_world
-    from ..simulator import Simulator, make_client
+    from ..retry import Kind
+    from ..simulator import Simulator
 
     if not callable(call_with_retries):
         return _say(False, "`call_with_retries` should be a function: `def call_with_retries(send, clock, rng, "
                            "max_attempts=6, base=0.5, cap=30.0): ...`.")
-    messages = [{"role": "user", "content": "Hello from the checker"}]
 
     def setup(key="sk-demo-ok", model="gpt-4o-mini", sim=None, before=0, **extra):
         sim = sim or Simulator()
-        client = make_client(key, sim, max_retries=0)
+        client = demo_client(key, sim)
         for _ in range(before):
-            client.chat.completions.create(model=model, messages=messages, max_tokens=50)
+            client.chat.completions.create(model=model, messages=MESSAGES, max_tokens=50)
         start = len(sim.log)
-        send = lambda: client.chat.completions.create(model=model, messages=messages, **extra)  # noqa: E731
+
+        def send():
+            return client.chat.completions.create(model=model, messages=MESSAGES, **extra)
+
         return sim, send, start
 
     flaky = Simulator(faults={"gpt-demo-flaky": {"server_error_share": 1.0}})
     long_wait = Simulator(faults={"gpt-demo-busy": {"overload_period_s": 600, "overload_busy_s": 300}})
     small = Simulator(lab_world(rpm=60, tpm=10_000))
-    # (label, setup, expect "ok" or an exception class, attempts expected, Retry-After the server gives or None)
-    scenarios = [
+    never = "(classify_exception(exc).retryable is False)"
+    scenarios = [  # (label, setup, Kind.OK or the exception that must come through, attempts, Retry-After, hint)
         ("the free tier's 4th request (429, Retry-After: 20)", setup("sk-demo-free", before=3, max_tokens=50),
-         "ok", 2, 20.0),
-        ("an overloaded model (503, Retry-After: 5)", setup(model="gpt-demo-busy"), "ok", 2, 5.0),
+         Kind.OK, 2, 20.0, "a rate-limit 429 clears once the bucket refills"),
+        ("an overloaded model (503, Retry-After: 5)", setup(model="gpt-demo-busy"), Kind.OK, 2, 5.0,
+         "a 503 is an openai.InternalServerError and is worth a retry"),
         ("a model that always fails (500, no Retry-After)", setup(sim=flaky, model="gpt-demo-flaky"),
-         openai.InternalServerError, 4, None),
+         openai.InternalServerError, 4, None, "a 500 is worth retrying, up to max_attempts attempts"),
         ("an organization out of quota (429 insufficient_quota)", setup("sk-demo-broke"), openai.RateLimitError, 1,
-         None),
-        ("a wrong key (401)", setup("sk-demo-typo"), openai.AuthenticationError, 1, None),
+         None, f"a billing error never clears by waiting {never}"),
+        ("a wrong key (401)", setup("sk-demo-typo"), openai.AuthenticationError, 1, None,
+         f"the same key fails every time {never}"),
         ("a request larger than the whole TPM limit (429 Request too large)",
-         setup("sk-lab", sim=small, max_tokens=12_000), openai.RateLimitError, 1, None),
+         setup("sk-lab", sim=small, max_tokens=12_000), openai.RateLimitError, 1, None,
+         "it can never fit, however long you wait (classify_exception says so)"),
         ("an overloaded model asking for 300 s (more than the SDK's 120 s)",
-         setup(sim=long_wait, model="gpt-demo-busy"), openai.InternalServerError, 1, None),
+         setup(sim=long_wait, model="gpt-demo-busy"), openai.InternalServerError, 1, None,
+         "give up when the server asks for more than 120 s (classify_exception says retryable=False)"),
     ]
-    hints = {
-        "the free tier's 4th request (429, Retry-After: 20)": "a rate-limit 429 clears once the bucket refills",
-        "an overloaded model (503, Retry-After: 5)": "a 503 is an openai.InternalServerError and is worth a retry",
-        "a model that always fails (500, no Retry-After)": "a 500 is worth retrying, up to max_attempts attempts",
-        "an organization out of quota (429 insufficient_quota)": "a billing error never clears by waiting "
-                                                                 "(classify_exception(exc).retryable is False)",
-        "a wrong key (401)": "the same key fails every time (classify_exception(exc).retryable is False)",
-        "a request larger than the whole TPM limit (429 Request too large)": "it can never fit, however long you wait "
-                                                                             "(classify_exception says so)",
-        "an overloaded model asking for 300 s (more than the SDK's 120 s)": "give up when the server asks for more "
-                                                                            "than 120 s (classify_exception says "
-                                                                            "retryable=False)",
-    }
     options = dict(max_attempts=4, base=0.5, cap=2.0)
-    for label, (sim, send, start), expected, attempts_expected, retry_after in scenarios:
+    for label, (sim, send, start), expected, attempts_expected, retry_after, hint in scenarios:
         counted, calls = _bl_counting(send)
         began = time.perf_counter()
         outcome, value = _bl_run(call_with_retries, counted, sim.clock, rng=random.Random(7), **options)
@@ -381,7 +350,7 @@ def check_retry_loop(call_with_retries) -> None:
         if outcome == "raised" and isinstance(value, TypeError) and not log:
             return _say(False, f"Calling your loop raised TypeError: {value}. The check calls "
                                "call_with_retries(send, clock, rng=..., max_attempts=4, base=0.5, cap=2.0).")
-        if expected == "ok":
+        if expected is Kind.OK:
             if len(log) >= 2:
                 gap = log[1].time - log[0].time
                 if gap < retry_after - 1e-6:
@@ -393,7 +362,7 @@ def check_retry_loop(call_with_retries) -> None:
                                        f"{retry_after:g} s. Wait max(Retry-After, backoff), not more.")
             if outcome == "raised":
                 return _say(False, f"For {label}, your loop raised {type(value).__name__} after {len(log)} "
-                                   f"attempt(s): {hints[label]}. Retry it.")
+                                   f"attempt(s): {hint}. Retry it.")
             if value is None:
                 return _say(False, f"For {label}, your loop returned None. Return what send() returned.")
             if len(log) != attempts_expected:
@@ -410,9 +379,9 @@ def check_retry_loop(call_with_retries) -> None:
         if len(log) != attempts_expected:
             if attempts_expected == 1:
                 return _say(False, f"For {label}, your loop sent {len(log)} requests; one is enough: "
-                                   f"{hints[label]}.")
+                                   f"{hint}.")
             return _say(False, f"For {label}, your loop sent {len(log)} requests; with max_attempts=4 it should send "
-                               f"4: {hints[label]}.")
+                               f"4: {hint}.")
         if attempts_expected > 1:
             waits = [b.time - a.time for a, b in zip(log, log[1:])]
             ceilings = [min(options["cap"], options["base"] * 2 ** (n - 1)) for n in range(1, len(waits) + 1)]

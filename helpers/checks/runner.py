@@ -1,0 +1,90 @@
+"""One tested loop for the checks that try a learner's function on cases it has not seen.
+
+A check then reads as a table of cases plus the sentences that explain a wrong answer. The loop is the only
+place that calls the learner's function, so a learner's bug always becomes a friendly message that names the
+case, never a traceback from helpers.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._say import _say
+
+
+@dataclass(frozen=True)
+class Case:
+    """One example: how feedback names it, what the learner's function gets, and the right answer."""
+
+    label: str
+    args: tuple
+    expected: Any
+    hint: str = ""  # why `expected` is right, for the explanation of a wrong answer
+    kwargs: dict = field(default_factory=dict)
+
+
+def run_cases(fn, cases: Sequence[Case], explain: Callable[[Case, Any], str], *, passed: str | None = None,
+              not_a_function: str | None = None, same: Callable[[Any, Any], bool] = operator.eq,
+              raised: str = "For {label}, your function raised {error}.", tally: str | None = None) -> bool:
+    """Call `fn` on each case and say `explain(case, answer)` for the first wrong answer, or `passed` when all
+    are right (None when the caller has more to check). True when all are right.
+
+    `not_a_function` is what to say if `fn` cannot be called at all; `raised`, what to say when it raises
+    ({label} and {error} are filled in). With `tally` (a noun such as "case") every case is tried, and the
+    message counts the wrong ones before it explains the first.
+    """
+    if not_a_function is not None and not callable(fn):
+        _say(False, not_a_function)
+        return False
+    wrong = []
+    for case in cases:
+        try:
+            answer = fn(*case.args, **case.kwargs)
+        except Exception as exc:  # the learner's code may raise anything: name the case, never a traceback
+            _say(False, raised.format(label=case.label, error=f"{type(exc).__name__}: {exc}"))
+            return False
+        if not _agrees(same, answer, case.expected):
+            wrong.append((case, answer))
+            if tally is None:
+                break
+    if wrong:
+        text = explain(*wrong[0])
+        if tally is not None:
+            are = "is" if len(wrong) == 1 else "are"
+            text = f"{len(wrong)} of {len(cases)} {tally}s {are} wrong. The first: {text}"
+        _say(False, text)
+        return False
+    if passed is not None:
+        _say(True, passed)
+    return True
+
+
+def _agrees(same, answer, expected) -> bool:
+    """`same(answer, expected)`, where an answer that cannot even be compared (say, an array) is simply wrong."""
+    try:
+        return bool(same(answer, expected))
+    except Exception:  # the answer's own == or bool() failed: that is a wrong answer, not a crash
+        return False
+
+
+def is_number(value) -> bool:
+    """An int or float answer (True and False are not numbers of seconds or tokens)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def equal_number(answer, expected) -> bool:
+    """Exactly `expected`, and a number (a count of tokens or requests)."""
+    return is_number(answer) and answer == expected
+
+
+def close(answer, expected, rel_tol=1e-6, abs_tol=1e-6) -> bool:
+    """`answer` is a number near `expected`; an infinite `expected` wants +inf."""
+    if not is_number(answer) or math.isnan(answer):
+        return False
+    if math.isinf(expected):
+        return answer == expected
+    return math.isclose(answer, expected, rel_tol=rel_tol, abs_tol=abs_tol)
