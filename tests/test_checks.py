@@ -1,7 +1,7 @@
 """Every exercise check: the notebook's solution passes, a typical mistake gets a specific hint, a learner's
 exception gets a friendly message naming the case (never a traceback), and nothing comes back for Jupyter to echo.
 
-The solutions are copies of the notebooks' solution cells, with the few names those cells use from earlier cells.
+The solutions are the notebooks' own, read from their plain-text sources (tests/notebook_code.py).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from helpers.checks.runner import Case, close, run_cases
 from helpers.retry import (BILLING_CODES, Budget, FullJitter, Kind, MaxAttempts, RetryPolicy, RetryQuota,
                            classify_exception)
 from helpers.simulator import Simulator, make_client
+
+from .notebook_code import definitions
 
 
 def said(capsys, check, *args) -> str:
@@ -143,18 +145,7 @@ def test_first_rate_limit(capsys):
 
 # -- notebook 01 -------------------------------------------------------------------------------------------------
 
-def diagnose(exc):
-    status = exc.status_code
-    quota = "insufficient_quota" in (exc.type, exc.code)
-    return {
-        "status": status,
-        "exception": type(exc).__name__,
-        "type": exc.type,
-        "code": exc.code,
-        "message": exc.body["message"] if isinstance(exc.body, dict) else str(exc.body),
-        "request_id": exc.request_id,
-        "retry": status in (408, 409) or status >= 500 or (status == 429 and not quota),
-    }
+diagnose = definitions("01")["diagnose"]
 
 
 def test_diagnosis(capsys):
@@ -187,11 +178,7 @@ def test_wasted_retries(capsys):
 
 # -- notebook 02 -------------------------------------------------------------------------------------------------
 
-def mask(key):
-    hidden = len(key) - 12
-    if hidden <= 0:
-        return key
-    return key[:8] + "*" * hidden + key[-4:]
+mask = definitions("02")["mask"]
 
 
 def test_mask_key(capsys):
@@ -204,17 +191,7 @@ def test_mask_key(capsys):
     fails(capsys, "mask('sk-demo-revoked') raised ZeroDivisionError", check, learner_bug)
 
 
-def diagnose_401(exc):
-    if exc.status_code != 401:
-        return "not_401"
-    if exc.code:
-        return exc.code
-    message = exc.body["message"] if isinstance(exc.body, dict) else str(exc.body)
-    if message.startswith("You didn't provide an API key"):
-        return "missing_key"
-    if "insufficient permissions" in message:
-        return "insufficient_permissions"
-    return "unknown"
+diagnose_401 = definitions("02")["diagnose_401"]
 
 
 def test_diagnose_401(capsys):
@@ -230,11 +207,7 @@ def test_diagnose_401(capsys):
 
 # -- notebook 03 -------------------------------------------------------------------------------------------------
 
-def try_again_in(limit, used, requested, window_s=60):
-    if requested > limit:
-        return math.inf
-    missing = used + requested - limit
-    return max(0.0, missing / (limit / window_s))
+try_again_in = definitions("03")["try_again_in"]
 
 
 def test_try_again_in(capsys):
@@ -253,16 +226,7 @@ def test_try_again_in(capsys):
     fails(capsys, "try_again_in raised ZeroDivisionError", check, learner_bug)
 
 
-def seconds_until_fits(headers, tokens):
-    limit_requests = int(headers["x-ratelimit-limit-requests"])
-    left_requests = int(headers["x-ratelimit-remaining-requests"])
-    limit_tokens = int(headers["x-ratelimit-limit-tokens"])
-    left_tokens = int(headers["x-ratelimit-remaining-tokens"])
-    if tokens > limit_tokens:
-        return math.inf
-    wait_requests = max(0, 1 - left_requests) / (limit_requests / 60)
-    wait_tokens = max(0, tokens - left_tokens) / (limit_tokens / 60)
-    return max(wait_requests, wait_tokens)
+seconds_until_fits = definitions("03")["seconds_until_fits"]
 
 
 def _token_wait(headers, tokens):
@@ -285,9 +249,7 @@ def test_seconds_until_fits(capsys):
     fails(capsys, "your function raised ZeroDivisionError", check, learner_bug)
 
 
-def rate_limit_tokens(messages, max_tokens, n=1):
-    prompt = sum(math.ceil(len(message["content"]) / 4) for message in messages)
-    return prompt + max_tokens * n
+rate_limit_tokens = definitions("03")["rate_limit_tokens"]
 
 
 def test_rate_limit_tokens(capsys):
@@ -302,14 +264,12 @@ def test_rate_limit_tokens(capsys):
 
 # -- notebook 04 -------------------------------------------------------------------------------------------------
 
-NB_BILLING_CODES = {"insufficient_quota", "credit_balance_exhausted", "organization_spend_limit_exceeded",
-                    "project_spend_limit_exceeded", "organization_usage_limit_exceeded"}  # as the notebook has it
+NB04 = definitions("04")
+is_billing_error, NB_BILLING_CODES = NB04["is_billing_error"], NB04["BILLING_CODES"]
 
 
-def is_billing_error(exc):
-    if not isinstance(exc, openai.RateLimitError):
-        return False
-    return exc.code in NB_BILLING_CODES or exc.type == "insufficient_quota"
+def test_notebook_04_teaches_the_billing_codes_that_helpers_retry_knows():
+    assert NB_BILLING_CODES == BILLING_CODES
 
 
 def test_is_billing_error(capsys):
@@ -347,18 +307,8 @@ def test_sent_once(capsys):
     fails(capsys, "expected the openai.RateLimitError", check, broke_client, ValueError("mine"))
 
 
-PRICES = {model.id: (model.usd_per_1m_input, model.usd_per_1m_output) for model in Simulator().world.models.values()}
-
-
-def cost_usd(model, usage):
-    price_in, price_out = PRICES[model]
-    return (usage.prompt_tokens * price_in + usage.completion_tokens * price_out) / 1_000_000
-
-
-def worst_case_usd(model, messages, max_tokens):
-    price_in, price_out = PRICES[model]
-    prompt = sum(math.ceil(len(message["content"]) / 4) for message in messages)
-    return (prompt * price_in + max_tokens * price_out) / 1_000_000
+PRICES, cost_usd, BudgetGuard = NB04["PRICES"], NB04["cost_usd"], NB04["BudgetGuard"]
+worst_case_usd = NB04["worst_case_usd"]
 
 
 def test_cost_usd(capsys):
@@ -369,19 +319,6 @@ def test_cost_usd(capsys):
         usage.prompt_tokens * PRICES[model][1] + usage.completion_tokens * PRICES[model][0]) / 1_000_000)
     fails(capsys, "expected 0.0075 USD", check, lambda model, usage: 0.001)
     fails(capsys, "`usage` is the SDK's object", check, lambda model, usage: usage["prompt_tokens"])
-
-
-class BudgetGuard:
-    def __init__(self, cap_usd):
-        self.cap_usd = cap_usd
-        self.spent_usd = 0.0
-
-    def send(self, client, *, model, messages, max_tokens):
-        if self.spent_usd + worst_case_usd(model, messages, max_tokens) > self.cap_usd:
-            return None
-        reply = client.chat.completions.create(model=model, messages=messages, max_tokens=max_tokens)
-        self.spent_usd += cost_usd(model, reply.usage)
-        return reply
 
 
 def test_budget_guard(capsys):
@@ -418,10 +355,8 @@ def test_budget_guard(capsys):
 
 # -- notebook 05 -------------------------------------------------------------------------------------------------
 
-def worst_case_seconds(timeout, max_retries):
-    attempts = max_retries + 1
-    sleeps = sum(min(0.5 * 2 ** (k - 1), 8.0) for k in range(1, max_retries + 1))
-    return attempts * timeout + sleeps
+NB05 = definitions("05")
+worst_case_seconds, should_retry = NB05["worst_case_seconds"], NB05["should_retry"]
 
 
 def test_worst_case_seconds(capsys):
@@ -447,22 +382,6 @@ def test_billed_count(capsys):
     fails(capsys, "Pass `slow_client`", check, billed, None)
 
 
-def should_retry(exc):
-    if isinstance(exc, openai.APIConnectionError):
-        return True
-    if not isinstance(exc, openai.APIStatusError):
-        return False
-    retry_after = exc.response.headers.get("retry-after")
-    try:
-        if retry_after is not None and float(retry_after) > 120:
-            return False
-    except ValueError:
-        pass
-    if exc.status_code == 429:
-        return exc.code not in NB_BILLING_CODES and exc.type != "insufficient_quota"
-    return exc.status_code >= 500 or exc.status_code in (408, 409)
-
-
 def test_should_retry(capsys):
     check = checks.check_should_retry
     passes(capsys, check, should_retry)
@@ -477,9 +396,8 @@ def test_should_retry(capsys):
 
 # -- notebook 06 -------------------------------------------------------------------------------------------------
 
-def full_jitter(n, base, cap, rng):
-    ceiling = min(cap, base * 2 ** (n - 1))
-    return rng.uniform(0, ceiling)
+NB06 = definitions("06")
+full_jitter, call_with_retries = NB06["full_jitter"], NB06["call_with_retries"]
 
 
 def test_full_jitter(capsys):
@@ -495,20 +413,6 @@ def test_full_jitter(capsys):
     fails(capsys, "do not come from the `rng`", check, lambda n, base, cap, rng: random.uniform(
         0, min(cap, base * 2 ** (n - 1))))
     fails(capsys, "full_jitter(1, 0.5, 8, rng) raised ZeroDivisionError", check, learner_bug)
-
-
-def call_with_retries(send, clock, rng, max_attempts=6, base=0.5, cap=30.0):
-    for attempt in range(1, max_attempts + 1):
-        try:
-            return send()
-        except Exception as exc:
-            verdict = classify_exception(exc)
-            if not verdict.retryable or attempt == max_attempts:
-                raise
-            wait = full_jitter(attempt, base, cap, rng)
-            if verdict.retry_after is not None:
-                wait = max(wait, verdict.retry_after)
-            clock.sleep(wait)
 
 
 def test_retry_loop(capsys):
@@ -567,11 +471,7 @@ def test_retry_budget(capsys):
     fails(capsys, "raised ZeroDivisionError", check, RetryPolicy(FullJitter(0.5, 8), (Broken(),)))
 
 
-def worst_case_requests(retries_per_layer):
-    total = 1
-    for retries in retries_per_layer:
-        total *= retries + 1
-    return total
+worst_case_requests = definitions("07")["worst_case_requests"]
 
 
 def test_nested_attempts(capsys):
@@ -586,26 +486,7 @@ def test_nested_attempts(capsys):
 
 # -- notebook 08 -------------------------------------------------------------------------------------------------
 
-class Pacer:
-    def __init__(self, per_minute, clock):
-        self.capacity = per_minute
-        self.rate = per_minute / 60
-        self.clock = clock
-        self.level = per_minute
-        self.updated = clock.now()
-
-    def _refill(self):
-        now = self.clock.now()
-        self.level = min(self.capacity, self.level + (now - self.updated) * self.rate)
-        self.updated = now
-
-    def wait_for(self, tokens):
-        self._refill()
-        wait = max(0.0, (tokens - self.level) / self.rate)
-        self.clock.sleep(wait)
-        self._refill()
-        self.level -= tokens
-        return wait
+Pacer = definitions("08")["Pacer"]
 
 
 def test_pacer(capsys):
@@ -654,18 +535,8 @@ def test_batch_settings(capsys):
 
 # -- notebook 09 -------------------------------------------------------------------------------------------------
 
-def is_retryable(exc):
-    return classify_exception(exc).retryable
-
-
-def make_retrying(sim):
-    return Retrying(
-        stop=stop_after_attempt(4),
-        wait=wait_random_exponential(multiplier=0.5, max=20),
-        retry=retry_if_exception(is_retryable),
-        sleep=sim.clock.sleep,
-        reraise=True,
-    )
+NB09 = definitions("09")
+is_retryable, make_retrying = NB09["is_retryable"], NB09["make_retrying"]
 
 
 def test_retrying(capsys):

@@ -157,85 +157,43 @@ def check_pacer(Pacer) -> None:
                       f"{simulator.clock.now():.1f} s, as fast as the limit allows. That is all a throttle is.")
 
 
-_SU_RPM, _SU_TPM, _SU_LATENCY_S, _SU_NEIGHBOUR_EVERY_S, _SU_DEADLINE_S = 30, 40_000, 2.0, 6.0, 110.0
-
-
-def _su_batch(max_concurrency, headroom):
-    """Notebook 08's batch: 60 jobs through process_all against 30 RPM, 2 s answers, a neighbour every 6 s."""
-    import asyncio
-
-    from ..clock import ConcurrentVirtualClock
-    from ..experiments import lab_world
-    from ..experiments.sdk_load import run_coroutine
-    from ..retry import FullJitter, MaxAttempts, RetryAfter, RetryPolicy
-    from ..retry.processor import process_all
-    from ..retry.throttle import Throttle
-    from ..simulator import Simulator, async_http_client
-
-    jobs = [{"model": "gpt-4o-mini", "max_tokens": 200,
-             "messages": [{"role": "user", "content": f"Summarise document {i}: " + "lorem ipsum " * 30}]}
-            for i in range(60)]
-    neighbour_request = {"model": "gpt-4o-mini", "max_tokens": 50,
-                         "messages": [{"role": "user", "content": "Status report, please."}]}
-    policy = RetryPolicy(RetryAfter(FullJitter(0.5, 8)), (MaxAttempts(6),))
-    clock = ConcurrentVirtualClock()
-    simulator = Simulator(lab_world(rpm=_SU_RPM, tpm=_SU_TPM), clock=clock,
-                          faults={"gpt-4o-mini": {"latency_s": _SU_LATENCY_S}})
-    http = async_http_client(simulator, headers={"Authorization": "Bearer sk-lab"})
-    throttle = Throttle(rpm=_SU_RPM, tpm=_SU_TPM, headroom=headroom)
-    finished = []
-
-    async def batch():
-        results = await process_all(jobs, lambda body: http.post("/chat/completions", json=body), policy=policy,
-                                    clock=clock, throttle=throttle, max_concurrency=max_concurrency)
-        finished.append(clock.now())
-        return results
-
-    async def neighbour():
-        while not finished:
-            await http.post("/chat/completions", json=neighbour_request)
-            await clock.asleep(_SU_NEIGHBOUR_EVERY_S)
-
-    async def main():
-        results, _ = await asyncio.gather(batch(), neighbour())
-        await http.aclose()
-        return results
-
-    return run_coroutine(main()), simulator, finished[0]
+_SU_NEIGHBOUR_EVERY_S, _SU_DEADLINE_S = 6.0, 110.0
 
 
 def check_batch_settings(max_concurrency, headroom) -> None:
     """Exercise 2 in notebook 08: 60 jobs, no 429 for anyone on the key, done within 110 simulated seconds."""
+    from ..experiments.batch import LATENCY_S, RPM, run_batch
+
     if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
         return _say(False, f"MAX_CONCURRENCY should be a whole number of at least 1, got {max_concurrency!r}.")
     if isinstance(headroom, bool) or not isinstance(headroom, (int, float)) or not 0 < headroom <= 1:
         return _say(False, f"HEADROOM should be a share of the limit between 0 (excluded) and 1, got {headroom!r}; "
                            "0.9 means 90 %.")
     try:
-        results, simulator, finished = _su_batch(max_concurrency, headroom)
+        results, simulator, finished = run_batch(max_concurrency, headroom, neighbour_every=_SU_NEIGHBOUR_EVERY_S)
     except Exception as exc:
         return _say(False, f"The batch could not run with these settings ({type(exc).__name__}: {exc}).")
     done = sum(r.ok for r in results)
     refused = sum(entry.status == 429 for entry in simulator.log)
-    planned = headroom * _SU_RPM
+    planned = headroom * RPM
     if refused:
         return _say(False, f"{refused} request{'s were' if refused > 1 else ' was'} refused with 429 on the key. "
                            f"Your throttle plans for {planned:g} "
-                           f"of the {_SU_RPM} requests a minute, but the neighbour also takes about "
+                           f"of the {RPM} requests a minute, but the neighbour also takes about "
                            f"{60 / _SU_NEIGHBOUR_EVERY_S:g}: lower HEADROOM.")
     if done < len(results):
         return _say(False, f"Only {done} of {len(results)} jobs were done. Run `try_settings(MAX_CONCURRENCY, HEADROOM)` "
                            "to see what happened.")
     if finished > _SU_DEADLINE_S:
-        most = int(max_concurrency * _SU_DEADLINE_S / _SU_LATENCY_S)
+        most = int(max_concurrency * _SU_DEADLINE_S / LATENCY_S)
         if most < len(results):
             hint = (f"with {max_concurrency} request{'s' if max_concurrency > 1 else ''} in flight and "
-                    f"{_SU_LATENCY_S:g} s per answer, at most {most} answers can arrive in {_SU_DEADLINE_S:g} s, "
+                    f"{LATENCY_S:g} s per answer, at most {most} answers can arrive in {_SU_DEADLINE_S:g} s, "
                     "whatever the throttle allows: raise MAX_CONCURRENCY")
         else:
-            hint = (f"your throttle plans for only {planned:g} of the {_SU_RPM} requests a minute, leaving capacity "
+            hint = (f"your throttle plans for only {planned:g} of the {RPM} requests a minute, leaving capacity "
                     "unused: raise HEADROOM a little")
         return _say(False, f"No 429s, well done, but the batch finished at {finished:.0f} s, after the "
                            f"{_SU_DEADLINE_S:g} s deadline: {hint}.")
     return _say(True, f"All {done} jobs done at {finished:.0f} s with no 429 for you or the neighbour: "
-                      f"{max_concurrency} in flight, planning for {planned:g} of {_SU_RPM} requests a minute.")
+                      f"{max_concurrency} in flight, planning for {planned:g} of {RPM} requests a minute.")

@@ -494,8 +494,8 @@ check_billed_count(billed, slow_client);
 # Only API status errors (`openai.APIStatusError`) have `.status_code`, `.code` and `.response.headers`.
 
 # %% tags=["exercise"]
-BILLING_CODES = {"insufficient_quota", "credit_balance_exhausted", "organization_spend_limit_exceeded",
-                 "project_spend_limit_exceeded", "organization_usage_limit_exceeded"}
+from helpers.retry import BILLING_CODES  # the five codes of notebook 04
+
 
 def should_retry(exc):
     """True if trying the same request again later can succeed."""

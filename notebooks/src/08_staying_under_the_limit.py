@@ -34,18 +34,14 @@
 # its key is `sk-lab`. Time is simulated, so waiting a minute for the limit to refill takes microseconds.
 
 # %%
-import asyncio
-
 import openai
 
 from helpers import plots
-from helpers.clock import ConcurrentVirtualClock
 from helpers.experiments import lab_world, run_load
-from helpers.experiments.sdk_load import run_coroutine
+from helpers.experiments.batch import JOBS, run_batch
 from helpers.retry import FullJitter, MaxAttempts, RetryAfter, RetryPolicy
-from helpers.retry.processor import process_all
 from helpers.retry.throttle import Throttle, estimate_tokens
-from helpers.simulator import Simulator, async_http_client, make_client
+from helpers.simulator import Simulator, make_client
 from helpers.widgets import ThrottleLab
 
 QUESTION = {"model": "gpt-4o-mini", "max_tokens": 100,
@@ -273,45 +269,20 @@ for tpm in (40_000, 3_000):
 #
 # Our batch: 60 summaries of about 300 tokens each, against **30 requests per minute**; each answer takes **2 s**.
 
+# `run_batch(max_concurrency, headroom=None, neighbour_every=None)` from `helpers.experiments.batch` sends that
+# batch and returns the results, the simulator (whose log holds every request) and the finish time. Its heart is
+# one call:
+#
+# ```python
+# results = await process_all(JOBS, lambda body: http.post("/chat/completions", json=body), policy=POLICY,
+#                             clock=clock, throttle=throttle, max_concurrency=max_concurrency)
+# ```
+#
+# with `throttle = Throttle(rpm=30, tpm=40_000, headroom=headroom)`, or no throttle when `headroom` is None, and
+# `POLICY` a full-jitter backoff that honours `Retry-After`, at most 6 attempts. Read the whole function in
+# `helpers/experiments/batch.py`: it is short.
+
 # %%
-JOBS = [{"model": "gpt-4o-mini", "max_tokens": 200,
-         "messages": [{"role": "user", "content": f"Summarise document {i}: " + "lorem ipsum " * 30}]}
-        for i in range(60)]
-POLICY = RetryPolicy(RetryAfter(FullJitter(0.5, 8)), (MaxAttempts(6),))
-NEIGHBOUR_REQUEST = {"model": "gpt-4o-mini", "max_tokens": 50,
-                     "messages": [{"role": "user", "content": "Status report, please."}]}
-
-
-def run_batch(max_concurrency, headroom=None, *, key="sk-lab", neighbour_every=None):
-    """Send the 60 JOBS with process_all against 30 requests/min; each answer takes 2 s.
-
-    headroom=None sends without a throttle. neighbour_every=s adds another program that uses the same key and
-    sends one request every s seconds. Returns (results, simulator, finish time in simulated seconds)."""
-    clock = ConcurrentVirtualClock()  # shared by the simulator, the throttle and the retry loops
-    simulator = Simulator(lab_world(rpm=30, tpm=40_000), clock=clock, faults={"gpt-4o-mini": {"latency_s": 2.0}})
-    http = async_http_client(simulator, headers={"Authorization": f"Bearer {key}"})
-    throttle = None if headroom is None else Throttle(rpm=30, tpm=40_000, headroom=headroom)
-    finished = []
-
-    async def batch():
-        results = await process_all(JOBS, lambda body: http.post("/chat/completions", json=body), policy=POLICY,
-                                    clock=clock, throttle=throttle, max_concurrency=max_concurrency)
-        finished.append(clock.now())
-        return results
-
-    async def neighbour():
-        while not finished:
-            await http.post("/chat/completions", json=NEIGHBOUR_REQUEST)
-            await clock.asleep(neighbour_every)
-
-    async def main():
-        results, *_ = await asyncio.gather(batch(), *([neighbour()] if neighbour_every else []))
-        await http.aclose()
-        return results
-
-    return run_coroutine(main()), simulator, finished[0]
-
-
 def report(label, results, simulator, finished):
     done = sum(r.ok for r in results)
     refused = sum(entry.status == 429 for entry in simulator.log)
