@@ -1,0 +1,98 @@
+"""data/world.json against its schema: the shipped file passes, broken copies fail
+with a message that names the file, the key and what was expected; and the schema agrees with the code."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from helpers import world as world_module
+from helpers.datafile import SCHEMA_DIR, DataError, schema
+from helpers.simulator import wire
+from helpers.simulator.core import SCOPES
+from helpers.simulator.faults import FAULT_KNOBS
+from helpers.world import DEFAULT_WORLD_PATH, load_world
+
+
+def _broken_copy(tmp_path, original, change):
+    raw = json.loads(original.read_text(encoding="utf-8"))
+    change(raw)
+    path = tmp_path / original.name
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _refused(load, path) -> str:
+    with pytest.raises(DataError) as info:
+        load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and "Failed validating" not in message
+    assert "\n" not in message, "one problem, one line"
+    return message
+
+
+@pytest.mark.parametrize("name", ["world"])
+def test_the_schemas_are_valid_json_schema(name):
+    Draft202012Validator.check_schema(schema(name))
+    assert (SCHEMA_DIR / f"{name}.schema.json").is_file()
+
+
+def test_the_shipped_files_validate():
+    assert load_world().models
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda raw: raw["models"]["gpt-demo-flaky"]["faults"].update(faill_rate=0.2),
+     "models.gpt-demo-flaky.faults: unknown key 'faill_rate' (known: server_error_share, "),
+    (lambda raw: raw["models"]["gpt-demo-flaky"]["faults"].update(server_error_share="0.2"),
+     'models.gpt-demo-flaky.faults.server_error_share: expected number, got string "0.2"'),
+    (lambda raw: raw["models"]["gpt-demo-busy"]["faults"].update(overload_busy_s=-5),
+     "models.gpt-demo-busy.faults.overload_busy_s: expected a number >= 0, got -5"),
+    (lambda raw: raw["tiers"]["free"]["limits"]["default"].update(rpn=3),
+     "tiers.free.limits.default: unknown key 'rpn' (known: rpm, tpm, rpd, tpd)"),
+    (lambda raw: raw["tiers"]["free"]["limits"].update({"gpt-4o-mnii": {"rpm": 3}}),
+     "tiers.free.limits: unknown model 'gpt-4o-mnii'"),
+    (lambda raw: raw["keys"]["sk-demo-readonly"].update(scopes=["api.models.read"]),
+     'keys.sk-demo-readonly.scopes[0]: unknown value "api.models.read" (known: model.request, api.model.read)'),
+    (lambda raw: raw["keys"]["sk-demo-ok"].update(org="org-missing"),
+     "keys.sk-demo-ok.org: unknown organization 'org-missing'"),
+    (lambda raw: raw.pop("users"), "top level: missing required key 'users'"),
+])
+def test_a_broken_world_is_refused_naming_the_key(tmp_path, change, expected):
+    path = _broken_copy(tmp_path, DEFAULT_WORLD_PATH, change)
+    assert expected in _refused(load_world, path)
+
+
+def test_a_file_that_is_not_json_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "world.json"
+    path.write_text('{"models": {,}}', encoding="utf-8")
+    assert "not valid JSON: Expecting property name enclosed in double quotes at line 1, column 13" in \
+        _refused(load_world, path)
+
+
+def _properties(definition: str) -> set[str]:
+    return set(schema("world")["$defs"][definition]["properties"])
+
+
+def _fields(cls, *skip) -> set[str]:
+    return {f.name for f in dataclasses.fields(cls)} - set(skip)
+
+
+def test_the_world_schema_agrees_with_the_code():
+    assert _properties("faults") == set(FAULT_KNOBS)
+    assert set(schema("world")["$defs"]["organization"]["properties"]["billing_code"]["enum"]) == \
+        set(wire.BILLING_MESSAGES)
+    assert schema("world")["$defs"]["key"]["properties"]["scopes"]["items"]["enum"] == \
+        list(world_module.ALL_SCOPES)
+    assert set(SCOPES.values()) == set(world_module.ALL_SCOPES)
+    assert _properties("model") == _fields(world_module.Model, "id")
+    assert _properties("limits") == _fields(world_module.Limits)
+    assert _properties("organization") == _fields(world_module.Organization, "id")
+    assert _properties("project") == _fields(world_module.Project, "id")
+    assert _properties("user") == _fields(world_module.User, "id")
+    assert _properties("key") == _fields(world_module.Key, "secret")
+    assert set(schema("world")["properties"]["defaults"]["properties"]) == _fields(
+        world_module.World, "models", "tiers", "organizations", "projects", "users", "keys", "unsupported_countries")
