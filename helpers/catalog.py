@@ -5,14 +5,13 @@ Tests, widgets and notebooks iterate over it; `trigger` reproduces an entry with
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .world import DATA_DIR
+from .datafile import DATA_DIR, check, display, read_json, schema
 
 CATALOG_PATH = DATA_DIR / "catalog.json"
 LANGUAGES = ("en", "zh")
@@ -49,7 +48,10 @@ class Entry:
 
 @lru_cache(maxsize=4)
 def load_catalog(path: str | Path | None = None) -> tuple[Entry, ...]:
-    raw = json.loads(Path(path or CATALOG_PATH).read_text(encoding="utf-8"))
+    """The catalog's entries, checked against `data/schema/catalog.schema.json` (once: the result is cached)."""
+    path = Path(path or CATALOG_PATH)
+    raw = read_json(path)
+    check(raw, schema("catalog"), display(path))
     return tuple(Entry(**entry) for entry in raw["entries"])
 
 

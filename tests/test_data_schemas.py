@@ -1,5 +1,5 @@
-"""data/world.json against its schema: the shipped file passes, broken copies fail
-with a message that names the file, the key and what was expected; and the schema agrees with the code."""
+"""data/world.json and data/catalog.json against their schemas: the shipped files pass, broken copies fail
+with a message that names the file, the key and what was expected; and the schemas agree with the code."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from helpers import world as world_module
+from helpers.catalog import CATALOG_PATH, Entry, load_catalog
 from helpers.datafile import SCHEMA_DIR, DataError, schema
 from helpers.simulator import wire
 from helpers.simulator.core import SCOPES
@@ -25,6 +26,10 @@ def _broken_copy(tmp_path, original, change):
     return path
 
 
+def _entry(raw, entry_id):
+    return next(e for e in raw["entries"] if e["id"] == entry_id)
+
+
 def _refused(load, path) -> str:
     with pytest.raises(DataError) as info:
         load(path)
@@ -34,14 +39,14 @@ def _refused(load, path) -> str:
     return message
 
 
-@pytest.mark.parametrize("name", ["world"])
+@pytest.mark.parametrize("name", ["world", "catalog"])
 def test_the_schemas_are_valid_json_schema(name):
     Draft202012Validator.check_schema(schema(name))
     assert (SCHEMA_DIR / f"{name}.schema.json").is_file()
 
 
 def test_the_shipped_files_validate():
-    assert load_world().models
+    assert load_world().models and load_catalog()
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -64,6 +69,19 @@ def test_the_shipped_files_validate():
 def test_a_broken_world_is_refused_naming_the_key(tmp_path, change, expected):
     path = _broken_copy(tmp_path, DEFAULT_WORLD_PATH, change)
     assert expected in _refused(load_world, path)
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda raw: _entry(raw, "server_error").pop("sdk_exception"),
+     "entries[id=server_error]: missing required key 'sdk_exception'"),
+    (lambda raw: _entry(raw, "server_error").update(retryable="yes"),
+     'entries[id=server_error].retryable: expected boolean, got string "yes"'),
+    (lambda raw: _entry(raw, "server_error")["trigger"].update(repeats=2),
+     "entries[id=server_error].trigger: unknown key 'repeats'"),
+])
+def test_a_broken_catalog_is_refused_naming_the_key(tmp_path, change, expected):
+    path = _broken_copy(tmp_path, CATALOG_PATH, change)
+    assert expected in _refused(load_catalog, path)
 
 
 def test_a_file_that_is_not_json_is_refused_with_its_line(tmp_path):
@@ -96,3 +114,7 @@ def test_the_world_schema_agrees_with_the_code():
     assert _properties("key") == _fields(world_module.Key, "secret")
     assert set(schema("world")["properties"]["defaults"]["properties"]) == _fields(
         world_module.World, "models", "tiers", "organizations", "projects", "users", "keys", "unsupported_countries")
+
+
+def test_the_catalog_schema_agrees_with_the_entry_class():
+    assert set(schema("catalog")["$defs"]["entry"]["properties"]) == _fields(Entry)
