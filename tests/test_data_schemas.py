@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from helpers import world as world_module
-from helpers.catalog import CATALOG_PATH, Entry, load_catalog
+from helpers.catalog import CATALOG_PATH, PLACEHOLDER, Entry, load_catalog
 from helpers.datafile import SCHEMA_DIR, DataError, schema
 from helpers.simulator import wire
 from helpers.simulator.core import SCOPES
@@ -78,6 +78,16 @@ def test_a_broken_world_is_refused_naming_the_key(tmp_path, change, expected):
      'entries[id=server_error].retryable: expected boolean, got string "yes"'),
     (lambda raw: _entry(raw, "server_error")["trigger"].update(repeats=2),
      "entries[id=server_error].trigger: unknown key 'repeats'"),
+    (lambda raw: _entry(raw, "incorrect_api_key").update(wire="INCORECT_KEY"),
+     'entries[id=incorrect_api_key].wire: unknown value "INCORECT_KEY" (known: '),
+    (lambda raw: _entry(raw, "rate_limit_reached").update(wire=["RATE_LIMIT", "RATE_LIMIT_FREE"]),
+     'entries[id=rate_limit_reached].wire[1]: unknown value "RATE_LIMIT_FREE"'),
+    (lambda raw: _entry(raw, "incorrect_api_key")["fill"].update(maskd_key="sk"),
+     "entries[id=incorrect_api_key].fill: unknown placeholder 'maskd_key' (INCORRECT_KEY has: masked_key)"),
+    (lambda raw: _entry(raw, "incorrect_api_key").update(message="Incorrect API key provided"),
+     "entries[id=incorrect_api_key]: expected either 'message' or 'wire', not both"),
+    (lambda raw: _entry(raw, "timeout").pop("message"),
+     "entries[id=timeout]: expected either 'message' or 'wire', not both"),
 ])
 def test_a_broken_catalog_is_refused_naming_the_key(tmp_path, change, expected):
     path = _broken_copy(tmp_path, CATALOG_PATH, change)
@@ -89,6 +99,22 @@ def test_a_file_that_is_not_json_is_refused_with_its_line(tmp_path):
     path.write_text('{"models": {,}}', encoding="utf-8")
     assert "not valid JSON: Expecting property name enclosed in double quotes at line 1, column 13" in \
         _refused(load_world, path)
+
+
+def test_a_wording_change_in_wire_py_changes_the_catalog(tmp_path, monkeypatch):
+    monkeypatch.setattr(wire, "INCORRECT_KEY", "Wrong key: {masked_key}.")
+    path = _broken_copy(tmp_path, CATALOG_PATH, lambda raw: None)  # a fresh path: load_catalog caches by path
+    entries = {e.id: e for e in load_catalog(path)}
+    assert entries["invalid_authentication"].message == "Wrong key: sk-demo-***oked."
+
+
+def test_no_entry_copies_a_wire_text():
+    raw = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))
+    texts = [v for k, v in vars(wire).items() if k.isupper() and isinstance(v, str) and not v.startswith("https://")]
+    pieces = [piece for text in texts for piece in PLACEHOLDER.split(text)[::2] if len(piece) > 20]
+    for entry in raw["entries"]:
+        copied = [piece for piece in pieces if piece in entry.get("message", "")]
+        assert not copied, f"{entry['id']}: use \"wire\" instead of copying {copied[0]!r}"
 
 
 def _properties(definition: str) -> set[str]:
@@ -117,4 +143,5 @@ def test_the_world_schema_agrees_with_the_code():
 
 
 def test_the_catalog_schema_agrees_with_the_entry_class():
-    assert set(schema("catalog")["$defs"]["entry"]["properties"]) == _fields(Entry)
+    entry_schema = schema("catalog")["$defs"]["entry"]
+    assert set(entry_schema["properties"]) - {"wire", "fill"} == _fields(Entry)
