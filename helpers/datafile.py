@@ -6,17 +6,12 @@ which file, which key and what was expected, in a sentence rather than a jsonsch
 
 from __future__ import annotations
 
-import hashlib
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SCHEMA_DIR = DATA_DIR / "schema"
-# Content that passed once needs no second check: importing jsonschema costs most of a second here (its
-# optional format checkers), paid by every kernel and server otherwise. One empty file per content hash.
-CHECKED_DIR = Path(tempfile.gettempdir()) / "openai-errors-tutorial-checked"
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null",
                list: "array", dict: "object"}
 _MAX_PROBLEMS = 10
@@ -47,18 +42,11 @@ def schema(name: str) -> dict[str, Any]:
 
 def check(raw: Any, schema: dict[str, Any], source: str) -> None:
     """Raise `DataError` listing every place where `raw` breaks `schema`; `source` names the file."""
-    stamp = CHECKED_DIR / hashlib.sha256(json.dumps([schema, raw], sort_keys=True, default=repr).encode()).hexdigest()
-    if stamp.exists():
-        return
-    from jsonschema import Draft202012Validator  # only now: it is slow to import
+    # imported here, not at the top: `import helpers` stays light
+    from jsonschema import Draft202012Validator
 
     errors = sorted(Draft202012Validator(schema).iter_errors(raw), key=lambda e: [str(p) for p in e.absolute_path])
     if not errors:
-        try:
-            CHECKED_DIR.mkdir(exist_ok=True)
-            stamp.touch()
-        except OSError:  # a read-only temp dir only means checking again next time
-            pass
         return
     lines = list(dict.fromkeys(f"{source}: {_where(e, raw)}: {what}" for error in errors for e, what in _explain(error)))
     if len(lines) > _MAX_PROBLEMS:

@@ -9,20 +9,13 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-from helpers import datafile
 from helpers import world as world_module
 from helpers.catalog import CATALOG_PATH, PLACEHOLDER, Entry, load_catalog
-from helpers.datafile import SCHEMA_DIR, DataError, check, schema
+from helpers.datafile import SCHEMA_DIR, DataError, schema
 from helpers.simulator import wire
 from helpers.simulator.core import SCOPES
 from helpers.simulator.faults import FAULT_KNOBS
 from helpers.world import DEFAULT_WORLD_PATH, load_world
-
-
-@pytest.fixture(autouse=True)
-def _no_remembered_checks(tmp_path, monkeypatch):
-    """Check for real: content that passed in an earlier run would otherwise be skipped."""
-    monkeypatch.setattr(datafile, "CHECKED_DIR", tmp_path / "checked")
 
 
 def _broken_copy(tmp_path, original, change):
@@ -106,17 +99,6 @@ def test_a_file_that_is_not_json_is_refused_with_its_line(tmp_path):
     path.write_text('{"models": {,}}', encoding="utf-8")
     assert "not valid JSON: Expecting property name enclosed in double quotes at line 1, column 13" in \
         _refused(load_world, path)
-
-
-def test_content_that_passed_is_not_checked_again_and_content_that_failed_always_is(tmp_path):
-    rules = {"type": "object", "properties": {"a": {"type": "integer"}}, "additionalProperties": False}
-    check({"a": 1}, rules, "good.json")
-    assert len(list((tmp_path / "checked").iterdir())) == 1
-    check({"a": 1}, rules, "good.json")
-    for _ in range(2):
-        with pytest.raises(DataError, match="bad.json: top level: unknown key 'b'"):
-            check({"b": 1}, rules, "bad.json")
-    assert len(list((tmp_path / "checked").iterdir())) == 1
 
 
 def test_a_wording_change_in_wire_py_changes_the_catalog(tmp_path, monkeypatch):
