@@ -7,6 +7,7 @@ which file, which key and what was expected, in a sentence rather than a jsonsch
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +41,31 @@ def schema(name: str) -> dict[str, Any]:
     return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
-def check(raw: Any, schema: dict[str, Any], source: str) -> None:
-    """Raise `DataError` listing every place where `raw` breaks `schema`; `source` names the file."""
-    # imported here, not at the top: `import helpers` stays light
-    from jsonschema import Draft202012Validator
+@lru_cache(maxsize=8)
+def _compiled(schema_text: str):
+    """A fast validator for a schema, compiled once per process (fastjsonschema imports in milliseconds)."""
+    import fastjsonschema
 
-    errors = sorted(Draft202012Validator(schema).iter_errors(raw), key=lambda e: [str(p) for p in e.absolute_path])
-    if not errors:
+    return fastjsonschema.compile(json.loads(schema_text))
+
+
+def check(raw: Any, schema: dict[str, Any], source: str) -> None:
+    """Raise `DataError` listing every place where `raw` breaks `schema`; `source` names the file.
+
+    Two validators, for two jobs: fastjsonschema says yes or no on every load (milliseconds), and only when it
+    says no does jsonschema, slow to import (most of a second), list every problem for the message."""
+    import fastjsonschema
+
+    try:
+        _compiled(json.dumps(schema, sort_keys=True))(raw)
         return
+    except fastjsonschema.JsonSchemaException as exc:
+        fast_verdict = exc.message
+    from jsonschema import Draft7Validator
+
+    errors = sorted(Draft7Validator(schema).iter_errors(raw), key=lambda e: [str(p) for p in e.absolute_path])
+    if not errors:  # the two validators disagree: still refuse, with what the fast one said
+        raise DataError(f"{source}: {fast_verdict}")
     lines = list(dict.fromkeys(f"{source}: {_where(e, raw)}: {what}" for error in errors for e, what in _explain(error)))
     if len(lines) > _MAX_PROBLEMS:
         lines[_MAX_PROBLEMS:] = [f"... and {len(lines) - _MAX_PROBLEMS} more"]
@@ -87,7 +105,7 @@ def _sentence(error) -> str:
         return f"unknown key {_quote(unknown)} (known: {', '.join(known)})"
     if kind == "required":
         return f"missing required key {_quote([k for k in value if k not in instance])}"
-    if kind == "dependentRequired":
+    if kind == "dependencies":
         needs = [f"'{k}' needs {_quote([n for n in v if n not in instance])}" for k, v in value.items() if k in instance]
         return "; ".join(needs)
     if kind == "type":

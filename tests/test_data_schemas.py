@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator
 
 from helpers import world as world_module
 from helpers.catalog import CATALOG_PATH, PLACEHOLDER, Entry, load_catalog
@@ -41,7 +44,7 @@ def _refused(load, path) -> str:
 
 @pytest.mark.parametrize("name", ["world", "catalog"])
 def test_the_schemas_are_valid_json_schema(name):
-    Draft202012Validator.check_schema(schema(name))
+    Draft7Validator.check_schema(schema(name))
     assert (SCHEMA_DIR / f"{name}.schema.json").is_file()
 
 
@@ -145,3 +148,12 @@ def test_the_world_schema_agrees_with_the_code():
 def test_the_catalog_schema_agrees_with_the_entry_class():
     entry_schema = schema("catalog")["$defs"]["entry"]
     assert set(entry_schema["properties"]) - {"wire", "fill"} == _fields(Entry)
+
+
+def test_loading_good_data_never_imports_the_slow_validator():
+    """jsonschema costs most of a second to import; it is only needed to explain a file that fails."""
+    code = ("import sys; from helpers.catalog import load_catalog; from helpers.world import load_world; "
+            "load_catalog(); load_world(); print('jsonschema' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.strip() == "False"

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-IMPORTS = ("import jupyterlab, ipywidgets, matplotlib, httpx, openai, tenacity, jsonschema, helpers.simulator, "
+IMPORTS = ("import jupyterlab, ipywidgets, matplotlib, httpx, openai, tenacity, jsonschema, fastjsonschema, helpers.simulator, "
            "helpers.widgets, helpers.catalog; helpers.catalog.load_catalog(); helpers.simulator.Simulator()")
 
 
