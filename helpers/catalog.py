@@ -1,21 +1,23 @@
 """The error catalog (`data/catalog.json`): one entry per error, with how to trigger it in the demo world.
 
 Tests, widgets and notebooks iterate over it; `trigger` reproduces an entry with the official SDK.
+An entry names the simulator's text in `helpers/simulator/wire.py` (`wire`) rather than copying it, so
+the catalog says what the simulator sends, word for word, even after a wording change.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .world import DATA_DIR
+from .datafile import DATA_DIR, DataError, check, display, read_json, schema
 
 CATALOG_PATH = DATA_DIR / "catalog.json"
 LANGUAGES = ("en", "zh")
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,47 @@ class Entry:
 
     def message_pattern(self) -> re.Pattern:
         """The message as a regex: placeholders match anything, the rest must match exactly."""
-        parts = re.split(r"\{[a-z_]+\}", self.message)
+        parts = PLACEHOLDER.split(self.message)[::2]  # split keeps the captured names at odd positions
         return re.compile(".+?".join(re.escape(p) for p in parts) + r"\Z")
 
 
 @lru_cache(maxsize=4)
 def load_catalog(path: str | Path | None = None) -> tuple[Entry, ...]:
-    raw = json.loads(Path(path or CATALOG_PATH).read_text(encoding="utf-8"))
-    return tuple(Entry(**entry) for entry in raw["entries"])
+    """The catalog's entries, checked against `data/schema/catalog.schema.json` and with their wire texts filled in."""
+    path = Path(path or CATALOG_PATH)
+    source = display(path)
+    texts = _wire_texts()
+    catalog_schema = schema("catalog")
+    catalog_schema["$defs"]["wire_name"]["enum"] = sorted(texts)  # a wire name must exist in wire.py
+    raw = read_json(path)
+    check(raw, catalog_schema, source)
+    entries = []
+    for entry in raw["entries"]:
+        entry = dict(entry)
+        if "wire" in entry:
+            where = f"{source}: entries[id={entry['id']}].fill"
+            entry["message"] = _fill(entry.pop("wire"), entry.pop("fill", {}), texts, where)
+        entries.append(Entry(**entry))
+    return tuple(entries)
+
+
+def _wire_texts() -> dict[str, str]:
+    """The texts `helpers/simulator/wire.py` defines, by name (imported here, when the catalog is first loaded)."""
+    from .simulator import wire
+
+    return {name: value for name, value in vars(wire).items() if name.isupper() and isinstance(value, str)}
+
+
+def _fill(names: str | list[str], fill: dict[str, str | int], texts: dict[str, str], where: str) -> str:
+    """The named wire texts, joined, with the placeholders the trigger fixes filled in and the others kept."""
+    names = [names] if isinstance(names, str) else names
+    text = "".join(texts[name] for name in names)
+    known = PLACEHOLDER.findall(text)
+    unknown = [key for key in fill if key not in known]
+    if unknown:
+        raise DataError(f"{where}: unknown placeholder {', '.join(map(repr, unknown))} "
+                        f"({' + '.join(names)} has: {', '.join(known) or 'none'})")
+    return PLACEHOLDER.sub(lambda m: str(fill.get(m[1], m[0])), text)
 
 
 def get_entry(entry_id: str) -> Entry:

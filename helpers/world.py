@@ -5,12 +5,12 @@ It is plain data loaded from `data/world.json`; the simulator keeps the changing
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from .datafile import DATA_DIR, DataError, check, display, read_json, schema
+
 DEFAULT_WORLD_PATH = DATA_DIR / "world.json"
 ALL_SCOPES = ("model.request", "api.model.read")
 
@@ -97,46 +97,53 @@ class World:
 
 
 def load_world(path: str | Path | None = None) -> World:
-    """Load a world file (the default one unless told otherwise), checking that every reference resolves."""
-    raw = json.loads(Path(path or DEFAULT_WORLD_PATH).read_text(encoding="utf-8"))
-    return world_from_dict(raw)
+    """Load a world file (the default one unless told otherwise), checking its shape and that every reference resolves."""
+    path = Path(path or DEFAULT_WORLD_PATH)
+    return world_from_dict(read_json(path), source=display(path))
 
 
-def world_from_dict(raw: dict[str, Any]) -> World:
-    try:
-        world = World(
-            models={k: Model(id=k, **v) for k, v in raw["models"].items()},
-            tiers={
-                k: Tier(k, v["payment_method"], {m: Limits(**lim) for m, lim in v["limits"].items()})
-                for k, v in raw["tiers"].items()
-            },
-            organizations={k: Organization(id=k, **v) for k, v in raw["organizations"].items()},
-            projects={k: Project(id=k, **v) for k, v in raw.get("projects", {}).items()},
-            users={k: User(id=k, orgs=tuple(v["orgs"]), country=v["country"]) for k, v in raw["users"].items()},
-            keys={k: Key(secret=k, **{**v, "scopes": tuple(v.get("scopes", ALL_SCOPES))}) for k, v in raw["keys"].items()},
-            unsupported_countries=frozenset(raw.get("unsupported_countries", ())),
-            **raw.get("defaults", {}),
-        )
-    except (KeyError, TypeError) as exc:
-        raise ValueError(f"world file is malformed: {exc}") from None
-    _check_references(world)
+def world_from_dict(raw: dict[str, Any], source: str = "world") -> World:
+    """Build a world from parsed JSON; checked against `data/schema/world.schema.json` first, so that a
+    misspelt key (a fault knob, a limit) is refused instead of silently ignored. `source` names it in errors."""
+    check(raw, schema("world"), source)
+    world = World(
+        models={k: Model(id=k, **v) for k, v in raw["models"].items()},
+        tiers={
+            k: Tier(k, v["payment_method"], {m: Limits(**lim) for m, lim in v["limits"].items()})
+            for k, v in raw["tiers"].items()
+        },
+        organizations={k: Organization(id=k, **v) for k, v in raw["organizations"].items()},
+        projects={k: Project(id=k, **v) for k, v in raw.get("projects", {}).items()},
+        users={k: User(id=k, orgs=tuple(v["orgs"]), country=v["country"]) for k, v in raw["users"].items()},
+        keys={k: Key(secret=k, **{**v, "scopes": tuple(v.get("scopes", ALL_SCOPES))}) for k, v in raw["keys"].items()},
+        unsupported_countries=frozenset(raw.get("unsupported_countries", ())),
+        **raw.get("defaults", {}),
+    )
+    _check_references(world, source)
     return world
 
 
-def _check_references(world: World) -> None:
+def _check_references(world: World, source: str) -> None:
+    """What the schema cannot say: every name used in the world is defined in it."""
     problems = []
+
+    def expect(where: str, name: str | None, known, what: str) -> None:
+        if name is not None and name not in known:
+            problems.append(f"{source}: {where}: unknown {what} {name!r} (known: {', '.join(known)})")
+
+    for tier in world.tiers.values():
+        for model in tier.limits:
+            expect(f"tiers.{tier.name}.limits", model, ["default", *world.models], "model")
     for org in world.organizations.values():
-        if org.tier not in world.tiers:
-            problems.append(f"organization {org.id} names unknown tier {org.tier!r}")
+        expect(f"organizations.{org.id}.tier", org.tier, world.tiers, "tier")
     for proj in world.projects.values():
-        if proj.org not in world.organizations:
-            problems.append(f"project {proj.id} names unknown organization {proj.org!r}")
+        expect(f"projects.{proj.id}.org", proj.org, world.organizations, "organization")
+    for user in world.users.values():
+        for org_id in user.orgs:
+            expect(f"users.{user.id}.orgs", org_id, world.organizations, "organization")
     for key in world.keys.values():
-        if key.user not in world.users:
-            problems.append(f"key {key.secret} names unknown user {key.user!r}")
-        if key.org is not None and key.org not in world.organizations:
-            problems.append(f"key {key.secret} names unknown organization {key.org!r}")
-        if key.project is not None and key.project not in world.projects:
-            problems.append(f"key {key.secret} names unknown project {key.project!r}")
+        expect(f"keys.{key.secret}.user", key.user, world.users, "user")
+        expect(f"keys.{key.secret}.org", key.org, world.organizations, "organization")
+        expect(f"keys.{key.secret}.project", key.project, world.projects, "project")
     if problems:
-        raise ValueError("world file is inconsistent: " + "; ".join(problems))
+        raise DataError("\n".join(problems))

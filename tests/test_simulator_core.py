@@ -165,7 +165,7 @@ def test_inconsistent_world_is_refused_clearly():
     with pytest.raises(ValueError, match="org-missing"):
         world_from_dict(raw)
     del raw["models"]
-    with pytest.raises(ValueError, match="malformed"):
+    with pytest.raises(ValueError, match="missing required key 'models'"):
         world_from_dict(raw)
 
 

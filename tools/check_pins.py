@@ -1,5 +1,6 @@
-"""Install environment.yml's pins with pip into a fresh virtual environment and import the course's
-packages there: proof that what Binder installs from conda-forge also exists, and works, on PyPI."""
+"""Install environment.yml's pins with pip into a fresh virtual environment, import the course's packages there
+and load its data (checked against its schemas): proof that what Binder installs from conda-forge also exists,
+and works, on PyPI."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-IMPORTS = "import jupyterlab, ipywidgets, matplotlib, httpx, openai, tenacity, helpers.simulator, helpers.widgets"
+IMPORTS = ("import jupyterlab, ipywidgets, matplotlib, httpx, openai, tenacity, jsonschema, fastjsonschema, helpers.simulator, "
+           "helpers.widgets, helpers.catalog; helpers.catalog.load_catalog(); helpers.simulator.Simulator()")
 
 
 def pip_requirements() -> list[str]:
