@@ -63,12 +63,12 @@ def _kind(value: object) -> str:
 
 def _wrong_type(param: str, expected: str, value: object) -> ApiError:
     return invalid_request(
-        400, f"Invalid type for '{param}': expected {expected}, but got {_kind(value)} instead.", param, "invalid_type"
+        400, wire.INVALID_TYPE.format(param=param, expected=expected, got=_kind(value)), param, "invalid_type"
     )
 
 
 def _missing(param: str) -> ApiError:
-    return invalid_request(400, f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
+    return invalid_request(400, wire.MISSING_PARAMETER.format(param=param), param, "missing_required_parameter")
 
 
 def _is_int(value: object) -> bool:

@@ -77,6 +77,8 @@ INVALID_JSON = (
     "library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you "
     "have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)"
 )
+MISSING_PARAMETER = "Missing required parameter: '{param}'."
+INVALID_TYPE = "Invalid type for '{param}': expected {expected}, but got {got} instead."
 INVALID_URL = "Invalid URL ({method} {path})"
 INVALID_METHOD = "Invalid method for URL ({method} {path})"
 
