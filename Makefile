@@ -12,7 +12,7 @@ BROWSER_FLAG := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell 
 # Jupyter refuses to run as root (containers, some cloud machines) unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test bench serve venv clean
+.PHONY: lab test test-fast lint format bench serve venv clean
 
 venv: $(STAMP)
 
@@ -33,8 +33,24 @@ $(TEST_STAMP): $(STAMP)
 lab: venv
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
-test: $(TEST_STAMP)
+# Everything: lint, then every test (notebooks run headless, JupyterLab in headless Chromium).
+test: lint
 	$(PY) -m pytest -q
+
+# The quick lane while you work: lint and every test but the notebooks and the browser (under a minute).
+test-fast: lint
+	$(PY) -m pytest -q -m "not notebooks and not browser"
+
+# ruff over the package, the tests, the benchmarks, the tools and the notebooks' plain-text sources.
+lint: $(TEST_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+# Fix what can be fixed by machine: formatting, import order; then rewrite the notebooks from their sources.
+format: $(TEST_STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+	$(PY) tools/sync_notebooks.py
 
 bench: $(TEST_STAMP)
 	$(PY) -m benchmarks

@@ -22,8 +22,9 @@ def _engine_run():
 def _bare_simulator(attempts: int) -> None:
     """The same number of answers from the simulator core, with no engine around it."""
     sim = Simulator(lab_world(SETTINGS["rpm"], SETTINGS["tpm"]))
-    body = json.dumps({"model": "gpt-4o-mini", "max_tokens": 100,
-                       "messages": [{"role": "user", "content": "x" * 400}]}).encode()
+    body = json.dumps(
+        {"model": "gpt-4o-mini", "max_tokens": 100, "messages": [{"role": "user", "content": "x" * 400}]}
+    ).encode()
     request = SimRequest("POST", "/v1/chat/completions", {"authorization": "Bearer sk-lab"}, body)
     for i in range(attempts):
         sim.handle(request, now=i * 60.0 / attempts)
@@ -39,10 +40,15 @@ def run() -> None:
         _bare_simulator(result.metrics.attempts)
         best_bare = min(best_bare, time.perf_counter() - started)
     simulated = result.metrics.drain_time_s
-    report("ratelimit_experiment_ms", best_engine * 1000, "ms", best_bare * 1000,
-           f"the simulator core answering the same {result.metrics.attempts} requests in a bare loop "
-           f"({best_bare * 1000:.0f} ms); {simulated:.0f} simulated s at {simulated / best_engine:,.0f} "
-           "simulated s per wall s")
+    report(
+        "ratelimit_experiment_ms",
+        best_engine * 1000,
+        "ms",
+        best_bare * 1000,
+        f"the simulator core answering the same {result.metrics.attempts} requests in a bare loop "
+        f"({best_bare * 1000:.0f} ms); {simulated:.0f} simulated s at {simulated / best_engine:,.0f} "
+        "simulated s per wall s",
+    )
 
 
 if __name__ == "__main__":

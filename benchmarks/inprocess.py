@@ -36,16 +36,34 @@ def run() -> None:
         return lambda: client.post("/chat/completions", json=CHAT_BODY, headers=auth)
 
     rates = best_rates({"bare": via(bare_client), "sim": via(sim_client)}, COUNT)
-    report("sim_inprocess_ratio", rates["sim"] / rates["bare"], "x", 1.0,
-           f"httpx+canned-transport {rates['bare']:.0f} req/s vs httpx+simulator {rates['sim']:.0f} req/s")
+    report(
+        "sim_inprocess_ratio",
+        rates["sim"] / rates["bare"],
+        "x",
+        1.0,
+        f"httpx+canned-transport {rates['bare']:.0f} req/s vs httpx+simulator {rates['sim']:.0f} req/s",
+    )
 
     sdk = make_client("sk-demo-ok", Simulator(unlimited_world(), seed=0))
-    canned_sdk = openai.OpenAI(api_key="sk-demo-ok", base_url=BASE_URL, http_client=httpx.Client(
-        transport=CannedTransport(sample.content, dict(sample.headers))))
-    rates = best_rates({"canned": lambda: canned_sdk.chat.completions.create(**CHAT_BODY),
-                        "sim": lambda: sdk.chat.completions.create(**CHAT_BODY)}, COUNT)
-    report("sim_sdk_rps", rates["sim"], "req/s", rates["canned"],
-           f"the same SDK over a canned transport ({rates['canned']:.0f} req/s), the SDK's own ceiling")
+    canned_sdk = openai.OpenAI(
+        api_key="sk-demo-ok",
+        base_url=BASE_URL,
+        http_client=httpx.Client(transport=CannedTransport(sample.content, dict(sample.headers))),
+    )
+    rates = best_rates(
+        {
+            "canned": lambda: canned_sdk.chat.completions.create(**CHAT_BODY),
+            "sim": lambda: sdk.chat.completions.create(**CHAT_BODY),
+        },
+        COUNT,
+    )
+    report(
+        "sim_sdk_rps",
+        rates["sim"],
+        "req/s",
+        rates["canned"],
+        f"the same SDK over a canned transport ({rates['canned']:.0f} req/s), the SDK's own ceiling",
+    )
 
 
 if __name__ == "__main__":

@@ -48,12 +48,12 @@ def minimal_run(clients: int, strategy: str, rng: random.Random) -> tuple[int, f
         if kind == 0:
             b = 0.0
         elif kind == 1:
-            b = min(2000.0, 5.0 * 2.0 ** n)
+            b = min(2000.0, 5.0 * 2.0**n)
         elif kind == 2:
-            half = min(2000.0, 5.0 * 2.0 ** n) / 2
+            half = min(2000.0, 5.0 * 2.0**n) / 2
             b = half + half * u()
         elif kind == 3:
-            b = min(2000.0, 5.0 * 2.0 ** n) * u()
+            b = min(2000.0, 5.0 * 2.0**n) * u()
         else:
             b = sleep[c] = min(2000.0, 5.0 + (3 * sleep[c] - 5.0) * u())
         r = t + abs(g(10.0, 2.0)) + abs(g(10.0, 2.0)) + b
@@ -82,8 +82,7 @@ def ours() -> list[tuple[str, float, float]]:
 
 
 def ours_sweep() -> list[tuple[str, float, float]]:
-    return [(r.strategy, r.mean_writes, r.mean_completion_ms)
-            for r in sweep(SWEEP_CLIENTS, runs=SWEEP_RUNS, seed=0)]
+    return [(r.strategy, r.mean_writes, r.mean_completion_ms) for r in sweep(SWEEP_CLIENTS, runs=SWEEP_RUNS, seed=0)]
 
 
 def best_seconds(fns: dict, rounds: int = ROUNDS) -> tuple[dict[str, float], dict[str, object]]:
@@ -101,15 +100,25 @@ def best_seconds(fns: dict, rounds: int = ROUNDS) -> tuple[dict[str, float], dic
 def run() -> None:
     secs, results = best_seconds({"minimal": lambda: minimal_means(CLIENTS, RUNS), "ours": ours})
     assert results["ours"] == results["minimal"], "the engine and the minimal loop disagree"
-    report("occ_ratio", secs["ours"] / secs["minimal"], "x", 1.0,
-           f"minimal-heapq-loop {secs['minimal']:.3f}s vs run_contention {secs['ours']:.3f}s "
-           f"({CLIENTS}-clients x {RUNS}-runs x 5-strategies; target<=1.5)")
+    report(
+        "occ_ratio",
+        secs["ours"] / secs["minimal"],
+        "x",
+        1.0,
+        f"minimal-heapq-loop {secs['minimal']:.3f}s vs run_contention {secs['ours']:.3f}s "
+        f"({CLIENTS}-clients x {RUNS}-runs x 5-strategies; target<=1.5)",
+    )
 
     secs, results = best_seconds({"minimal": minimal_sweep, "ours": ours_sweep}, rounds=2)
     assert results["ours"] == results["minimal"], "the engine and the minimal loop disagree on the sweep"
-    report("occ_sweep_s", secs["ours"], "s", secs["minimal"],
-           f"minimal-heapq-loop-same-sweep ({secs['minimal']:.2f}s; clients-10..190-step-30 x "
-           f"{SWEEP_RUNS}-runs x 5-strategies; target<=5s)")
+    report(
+        "occ_sweep_s",
+        secs["ours"],
+        "s",
+        secs["minimal"],
+        f"minimal-heapq-loop-same-sweep ({secs['minimal']:.2f}s; clients-10..190-step-30 x "
+        f"{SWEEP_RUNS}-runs x 5-strategies; target<=5s)",
+    )
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from .common import CHAT_BODY, report, unlimited_world_dict
 CLIENTS, PER_CLIENT = 8, 400
 ROOT = Path(__file__).resolve().parent.parent
 
-MINIMAL_SERVER = r'''
+MINIMAL_SERVER = r"""
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -41,7 +41,7 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 128
 
 Server(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
-'''
+"""
 
 
 def _free_port() -> int:
@@ -94,8 +94,13 @@ def _load(port: int) -> float:
 def _serve(args: list[str]) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, *args(port)] if callable(args) else args, cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, *args(port)] if callable(args) else args,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _wait_until_up(port, proc)
     return proc, port
 
@@ -120,8 +125,13 @@ def run() -> None:
             finally:
                 proc.terminate()
                 proc.wait(timeout=10)
-    report("server_rps", results["simulator"], "req/s", results["minimal"],
-           f"minimal ThreadingHTTPServer with a canned answer ({results['minimal']:.0f} req/s), {CLIENTS} clients")
+    report(
+        "server_rps",
+        results["simulator"],
+        "req/s",
+        results["minimal"],
+        f"minimal ThreadingHTTPServer with a canned answer ({results['minimal']:.0f} req/s), {CLIENTS} clients",
+    )
 
 
 def _sample_body(world_file: Path) -> bytes:
@@ -129,8 +139,9 @@ def _sample_body(world_file: Path) -> bytes:
     from helpers.world import load_world
 
     sim = Simulator(load_world(world_file))
-    request = SimRequest("POST", "/v1/chat/completions", {"Authorization": "Bearer sk-demo-ok"},
-                         json.dumps(CHAT_BODY).encode())
+    request = SimRequest(
+        "POST", "/v1/chat/completions", {"Authorization": "Bearer sk-demo-ok"}, json.dumps(CHAT_BODY).encode()
+    )
     return sim.handle(request).body
 
 

@@ -49,10 +49,18 @@ def run() -> None:
     largest.set(**{name: getattr(largest, name).max for name in BackoffLab.SLIDERS})
     largest.render()  # large settings wait for the Run button; this is that click
     worst = BackoffLab(debounce=0)
-    worst.set(**{**{name: getattr(worst, name).max for name in BackoffLab.LOAD_SLIDERS},
-                 "rpm": worst.rpm.min, "tokens": worst.tokens.min})
+    worst.set(
+        **{
+            **{name: getattr(worst, name).max for name in BackoffLab.LOAD_SLIDERS},
+            "rpm": worst.rpm.min,
+            "tokens": worst.tokens.min,
+        }
+    )
     worst.render()
-    for lab_at, label in ((largest, "every slider at its maximum"), (worst, "maximum load, the lowest requests-per-minute limit")):
+    for lab_at, label in (
+        (largest, "every slider at its maximum"),
+        (worst, "maximum load, the lowest requests-per-minute limit"),
+    ):
         times = []
         for seed in range(1, 6):
             lab_at.seed.value = seed
@@ -60,8 +68,13 @@ def run() -> None:
             lab_at.render()
             times.append((time.perf_counter() - started) * 1000)
         name = "widget_update_max_settings_ms" if lab_at is largest else "widget_update_worst_case_ms"
-        report(name, statistics.median(times), "ms", empty,
-               f"an empty figure ({empty:.0f} ms); {label}, {lab_at.result.metrics.attempts} attempts")
+        report(
+            name,
+            statistics.median(times),
+            "ms",
+            empty,
+            f"an empty figure ({empty:.0f} ms); {label}, {lab_at.result.metrics.attempts} attempts",
+        )
 
 
 if __name__ == "__main__":

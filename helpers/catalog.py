@@ -83,8 +83,10 @@ def _fill(names: str | list[str], fill: dict[str, str | int], texts: dict[str, s
     known = PLACEHOLDER.findall(text)
     unknown = [key for key in fill if key not in known]
     if unknown:
-        raise DataError(f"{where}: unknown placeholder {', '.join(map(repr, unknown))} "
-                        f"({' + '.join(names)} has: {', '.join(known) or 'none'})")
+        raise DataError(
+            f"{where}: unknown placeholder {', '.join(map(repr, unknown))} "
+            f"({' + '.join(names)} has: {', '.join(known) or 'none'})"
+        )
     return PLACEHOLDER.sub(lambda m: str(fill.get(m[1], m[0])), text)
 
 

@@ -13,8 +13,15 @@ from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SCHEMA_DIR = DATA_DIR / "schema"
-_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null",
-               list: "array", dict: "object"}
+_JSON_TYPES = {
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    type(None): "null",
+    list: "array",
+    dict: "object",
+}
 _MAX_PROBLEMS = 10
 
 
@@ -33,7 +40,9 @@ def read_json(path: str | Path) -> Any:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise DataError(f"{display(path)}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        raise DataError(
+            f"{display(path)}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
 
 
 def schema(name: str) -> dict[str, Any]:
@@ -66,7 +75,9 @@ def check(raw: Any, schema: dict[str, Any], source: str) -> None:
     errors = sorted(Draft7Validator(schema).iter_errors(raw), key=lambda e: [str(p) for p in e.absolute_path])
     if not errors:  # the two validators disagree: still refuse, with what the fast one said
         raise DataError(f"{source}: {fast_verdict}")
-    lines = list(dict.fromkeys(f"{source}: {_where(e, raw)}: {what}" for error in errors for e, what in _explain(error)))
+    lines = list(
+        dict.fromkeys(f"{source}: {_where(e, raw)}: {what}" for error in errors for e, what in _explain(error))
+    )
     if len(lines) > _MAX_PROBLEMS:
         lines[_MAX_PROBLEMS:] = [f"... and {len(lines) - _MAX_PROBLEMS} more"]
     raise DataError("\n".join(lines))
@@ -106,7 +117,9 @@ def _sentence(error) -> str:
     if kind == "required":
         return f"missing required key {_quote([k for k in value if k not in instance])}"
     if kind == "dependencies":
-        needs = [f"'{k}' needs {_quote([n for n in v if n not in instance])}" for k, v in value.items() if k in instance]
+        needs = [
+            f"'{k}' needs {_quote([n for n in v if n not in instance])}" for k, v in value.items() if k in instance
+        ]
         return "; ".join(needs)
     if kind == "type":
         wanted = " or ".join(value) if isinstance(value, list) else value

@@ -58,9 +58,13 @@ def check_widget_versions() -> Check:
         return Check("widget versions", False, f"{exc.name} is not installed", FIX_INSTALL)
     expected = {"7": "1", "8": "3"}.get(python_side.split(".")[0])
     ok = expected == lab_side.split(".")[0]
-    return Check("widget versions", ok, f"ipywidgets {python_side} with jupyterlab_widgets {lab_side}",
-                 "install matching versions: pip install 'ipywidgets>=8.1,<9' 'jupyterlab_widgets>=3,<4', "
-                 "then restart JupyterLab (not just the kernel)")
+    return Check(
+        "widget versions",
+        ok,
+        f"ipywidgets {python_side} with jupyterlab_widgets {lab_side}",
+        "install matching versions: pip install 'ipywidgets>=8.1,<9' 'jupyterlab_widgets>=3,<4', "
+        "then restart JupyterLab (not just the kernel)",
+    )
 
 
 def check_kernel() -> Check:
@@ -70,16 +74,24 @@ def check_kernel() -> Check:
 
         spec = KernelSpecManager().get_kernel_spec("python3")
     except Exception as exc:  # no jupyter_client, or no python3 kernel at all
-        return Check("python3 kernel", False, f"not found ({exc.__class__.__name__})",
-                     "python -m ipykernel install --user --name python3  (run it with the course's Python)")
+        return Check(
+            "python3 kernel",
+            False,
+            f"not found ({exc.__class__.__name__})",
+            "python -m ipykernel install --user --name python3  (run it with the course's Python)",
+        )
     command = spec.argv[0] if spec.argv else ""
     if command in ("python", "python3", "{python}"):
         return Check("python3 kernel", True, "the default Python kernel")
     same = Path(command).resolve() == Path(sys.executable).resolve()
-    return Check("python3 kernel", same, f"runs {command}",
-                 f"the python3 kernel runs another Python than this one ({sys.executable}); run "
-                 f"`{sys.executable} -m ipykernel install --sys-prefix --name python3`, or start JupyterLab "
-                 "with `make lab`")
+    return Check(
+        "python3 kernel",
+        same,
+        f"runs {command}",
+        f"the python3 kernel runs another Python than this one ({sys.executable}); run "
+        f"`{sys.executable} -m ipykernel install --sys-prefix --name python3`, or start JupyterLab "
+        "with `make lab`",
+    )
 
 
 def check_simulator() -> Check:
@@ -95,8 +107,13 @@ def check_simulator() -> Check:
 
 
 def run_checks() -> list[Check]:
-    return [check_python(), *(check_package(m, d) for m, d in PACKAGES.items()), check_widget_versions(),
-            check_kernel(), check_simulator()]
+    return [
+        check_python(),
+        *(check_package(m, d) for m, d in PACKAGES.items()),
+        check_widget_versions(),
+        check_kernel(),
+        check_simulator(),
+    ]
 
 
 def main() -> int:

@@ -27,8 +27,15 @@ from .retry.classify import Kind
 from .retry.policies import Backoff
 
 OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#999999",
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#999999",
 }
 SERIES = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "black", "yellow")]
 # outcome kind -> (legend label, colour, marker)
@@ -90,15 +97,32 @@ def retry_timeline(result, ax: Axes | None = None, max_clients: int = 40) -> Fig
     for kind in sorted({row.kind for row in rows}, key=lambda k: list(OUTCOMES).index(k) if k in OUTCOMES else 99):
         label, colour, marker = OUTCOMES.get(kind, OTHER)
         points = [(row.time, row.client) for row in rows if row.kind == kind]
-        ax.plot(*zip(*points), linestyle="none", marker=marker, markersize=5, color=colour, label=label, zorder=3,
-                markeredgecolor="black" if marker in "os^vDP" else colour, markeredgewidth=0.3)
+        ax.plot(
+            *zip(*points),
+            linestyle="none",
+            marker=marker,
+            markersize=5,
+            color=colour,
+            label=label,
+            zorder=3,
+            markeredgecolor="black" if marker in "os^vDP" else colour,
+            markeredgewidth=0.3,
+        )
         present.append(label)
     end = max((row.time for row in rows), default=1.0)
     interval = 60.0 / rpm
     if end / interval <= 150:  # one faint line per refilled request, where there is room to see them
         ticks = [k * interval for k in range(1, int(end / interval) + 1)]
-        ax.vlines(ticks, 0, 1, transform=ax.get_xaxis_transform(), colors=OKABE_ITO["grey"], linewidths=0.4,
-                  alpha=0.35, zorder=0)
+        ax.vlines(
+            ticks,
+            0,
+            1,
+            transform=ax.get_xaxis_transform(),
+            colors=OKABE_ITO["grey"],
+            linewidths=0.4,
+            alpha=0.35,
+            zorder=0,
+        )
     handles, labels = ax.get_legend_handles_labels()
     handles.append(Line2D([], [], color=OKABE_ITO["grey"], linewidth=0.8))
     labels.append(f"wait before a retry; faint lines: one request refills every {interval:g} s ({rpm} RPM)")
@@ -109,18 +133,24 @@ def retry_timeline(result, ax: Axes | None = None, max_clients: int = 40) -> Fig
     ax.set_ylabel("client")
     ax.yaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
     shown = f" (first {max_clients} clients)" if result.params["clients"] > max_clients else ""
-    ax.set_title(f"{m.successes} of {m.requests} requests succeeded after {m.attempts} attempts; "
-                 f"{m.rate_limited} hit the limit{shown}", fontsize=10)
-    alt = (f"Timeline of {m.attempts} attempts by {result.params['clients']} clients over {end:.0f} simulated "
-           f"seconds against a limit of {rpm} requests per minute. Outcomes: "
-           + ", ".join(f"{n} × {OUTCOMES.get(k, OTHER)[0]}" for k, n in Counter(r.kind for r in rows).items()) + ".")
+    ax.set_title(
+        f"{m.successes} of {m.requests} requests succeeded after {m.attempts} attempts; "
+        f"{m.rate_limited} hit the limit{shown}",
+        fontsize=10,
+    )
+    alt = (
+        f"Timeline of {m.attempts} attempts by {result.params['clients']} clients over {end:.0f} simulated "
+        f"seconds against a limit of {rpm} requests per minute. Outcomes: "
+        + ", ".join(f"{n} × {OUTCOMES.get(k, OTHER)[0]}" for k, n in Counter(r.kind for r in rows).items())
+        + "."
+    )
     return _finish(fig, alt)
 
 
 # -- the bucket's level -------------------------------------------------------------------------------
-def _level_path(points: list, bucket: Bucket, t: float, spend) -> float:
+def _level_path(points: list, bucket: Bucket, t: float, take, units: float) -> float:
     """Extend a level path to time t: the linear refill (with its corner where it reaches capacity), then the
-    drop where `spend(bucket)` takes units at t. Returns the level just before the drop."""
+    drop where `take(units, t)` (the bucket's spend or drain) takes units at t. Returns the level just before."""
     if points:
         last_t, last_level = points[-1]
         full_at = last_t + (bucket.capacity - last_level) / bucket.rate
@@ -128,7 +158,7 @@ def _level_path(points: list, bucket: Bucket, t: float, spend) -> float:
             points.append((full_at, bucket.capacity))
     before = bucket.level(t)
     points.append((t, before))
-    spend(bucket)
+    take(units, t)
     points.append((t, bucket.level(t)))
     return before
 
@@ -141,34 +171,51 @@ def bucket_level(result, ax: Axes | None = None) -> Figure:
     req_path, tok_path, refused, empty = [], [], [], 0
     for row in sorted(result.trace, key=lambda r: r.time):
         if row.kind is Kind.OK:
-            before = _level_path(req_path, requests, row.time, lambda b: b.spend(1, row.time))
-            _level_path(tok_path, tokens, row.time, lambda b: b.spend(row.tokens, row.time))
+            before = _level_path(req_path, requests, row.time, requests.spend, 1)
+            _level_path(tok_path, tokens, row.time, tokens.spend, row.tokens)
         elif row.kind.refused_by_limit:
             # refused requests still count against requests per minute
-            before = _level_path(req_path, requests, row.time, lambda b: b.drain(1, row.time))
+            before = _level_path(req_path, requests, row.time, requests.drain, 1)
             refused.append((row.time, before / rpm * 100))
         else:
             continue
         empty += before < 1
     for path, bucket, colour, style, label in (
-            (req_path, requests, SERIES[0], "-", f"requests left (of {rpm} per minute)"),
-            (tok_path, tokens, SERIES[1], "--", f"tokens left (of {tpm:,} per minute)")):
+        (req_path, requests, SERIES[0], "-", f"requests left (of {rpm} per minute)"),
+        (tok_path, tokens, SERIES[1], "--", f"tokens left (of {tpm:,} per minute)"),
+    ):
         if path:
-            ax.plot([t for t, _ in path], [lv / bucket.capacity * 100 for _, lv in path], color=colour,
-                    linestyle=style, label=label)
+            ax.plot(
+                [t for t, _ in path],
+                [lv / bucket.capacity * 100 for _, lv in path],
+                color=colour,
+                linestyle=style,
+                label=label,
+            )
     if refused:
         label, colour, marker = OUTCOMES[Kind.RATE_LIMIT]
-        ax.plot(*zip(*refused), linestyle="none", color=colour, marker=marker, markersize=6, zorder=3,
-                label="429: the request did not fit")
+        ax.plot(
+            *zip(*refused),
+            linestyle="none",
+            color=colour,
+            marker=marker,
+            markersize=6,
+            zorder=3,
+            label="429: the request did not fit",
+        )
     ax.set_ylim(-3, 105)
     ax.set_xlabel("time (simulated seconds)")
     ax.set_ylabel("bucket level (% of capacity)")
     ax.legend(loc="center right", fontsize=8)
     arrivals = len(refused) + sum(1 for row in result.trace if row.kind is Kind.OK)
-    ax.set_title(f"Less than one request was left at {empty} of {arrivals} arrivals: "
-                 f"{len(refused)} requests refused", fontsize=10)
-    alt = (f"Bucket levels over time: requests left of {rpm} per minute and tokens left of {tpm} per minute, "
-           f"refilling steadily between arrivals, with {len(refused)} refused requests marked.")
+    ax.set_title(
+        f"Less than one request was left at {empty} of {arrivals} arrivals: {len(refused)} requests refused",
+        fontsize=10,
+    )
+    alt = (
+        f"Bucket levels over time: requests left of {rpm} per minute and tokens left of {tpm} per minute, "
+        f"refilling steadily between arrivals, with {len(refused)} refused requests marked."
+    )
     return _finish(fig, alt)
 
 
@@ -188,18 +235,24 @@ def goodput(result, ax: Axes | None = None, bin_s: float = 1.0) -> Figure:
     starts = [i * bin_s for i in range(bins)]
     per_s = 1.0 / bin_s
     ax.step(starts, [o * per_s for o in offered], where="post", color=SERIES[1], label="offered load (attempts/s)")
-    ax.step(starts, [g * per_s for g in good], where="post", color=SERIES[2], linewidth=2,
-            label="goodput (successes/s)")
+    ax.step(
+        starts, [g * per_s for g in good], where="post", color=SERIES[2], linewidth=2, label="goodput (successes/s)"
+    )
     limit = result.metrics.limit_rps
     ax.axhline(limit, color=OKABE_ITO["black"], linestyle=":", label=f"limit ({limit * 60:g} requests/min)")
     ax.set_xlabel("time (simulated seconds)")
     ax.set_ylabel("requests per second")
     ax.legend(loc="upper right", fontsize=8)
     wasted = sum(offered) - sum(good)
-    ax.set_title(f"{wasted} of {sum(offered)} attempts were refused or failed; the successes used "
-                 f"{result.metrics.goodput_share:.0%} of what the limit allowed", fontsize=10)
-    alt = (f"Offered load and goodput per {bin_s:g} s against a limit of {limit:.2f} requests per second; "
-           f"{sum(good)} successes out of {sum(offered)} attempts.")
+    ax.set_title(
+        f"{wasted} of {sum(offered)} attempts were refused or failed; the successes used "
+        f"{result.metrics.goodput_share:.0%} of what the limit allowed",
+        fontsize=10,
+    )
+    alt = (
+        f"Offered load and goodput per {bin_s:g} s against a limit of {limit:.2f} requests per second; "
+        f"{sum(good)} successes out of {sum(offered)} attempts."
+    )
     return _finish(fig, alt)
 
 
@@ -219,16 +272,26 @@ def latency_cdf(results: Mapping[str, object], ax: Axes | None = None) -> Figure
         if not values:
             continue
         shares = [(k + 1) / result.metrics.requests for k in range(len(values))]
-        ax.step(values, shares, where="post", color=SERIES[i % len(SERIES)], label=name,
-                linestyle=("-", "--", "-.", ":")[i % 4], linewidth=1.8)
+        ax.step(
+            values,
+            shares,
+            where="post",
+            color=SERIES[i % len(SERIES)],
+            label=name,
+            linestyle=("-", "--", "-.", ":")[i % 4],
+            linewidth=1.8,
+        )
         medians[name] = values[len(values) // 2]
     ax.set_xlabel("time from first attempt to answer (simulated seconds)")
     ax.set_ylabel("share of requests answered")
     ax.set_ylim(0, 1.02)
     ax.legend(loc="lower right", fontsize=8)
     most = max(answered, key=answered.get) if answered else "none"
-    ax.set_title(f"'{most}' answers the most requests ({answered.get(most, 0):.0%}); curves that stop short "
-                 "of 1 gave up on the rest", fontsize=10)
+    ax.set_title(
+        f"'{most}' answers the most requests ({answered.get(most, 0):.0%}); curves that stop short "
+        "of 1 gave up on the rest",
+        fontsize=10,
+    )
     alt = "Cumulative latency per strategy: " + "; ".join(f"{n} median {v:.1f} s" for n, v in medians.items())
     return _finish(fig, alt)
 
@@ -244,8 +307,10 @@ def work_and_drain(results: Mapping[str, object], axes: Sequence[Axes] | None = 
     drain = [results[n].metrics.drain_time_s for n in names]
     colours = [SERIES[i % len(SERIES)] for i in range(len(names))]
     hatches = ["", "//", "..", "xx"]
-    for ax, values, label in ((axes[0], amplification, "attempts per success"),
-                              (axes[1], drain, "time to drain (simulated seconds)")):
+    for ax, values, label in (
+        (axes[0], amplification, "attempts per success"),
+        (axes[1], drain, "time to drain (simulated seconds)"),
+    ):
         bars = ax.bar(names, values, color=colours, edgecolor="black")
         for bar, hatch in zip(bars, hatches * 4):
             bar.set_hatch(hatch)
@@ -259,13 +324,15 @@ def work_and_drain(results: Mapping[str, object], axes: Sequence[Axes] | None = 
     caveat = f", but gives up on {gave_up} requests" if gave_up else ""
     fig.suptitle(f"'{cheapest}' wastes the fewest attempts; '{fastest}' ends first{caveat}", fontsize=10)
     alt = "Work amplification and time to drain per strategy: " + "; ".join(
-        f"{n}: {a:.1f} attempts per success, drained in {d:.0f} s" for n, a, d in zip(names, amplification, drain))
+        f"{n}: {a:.1f} attempts per success, drained in {d:.0f} s" for n, a, d in zip(names, amplification, drain)
+    )
     return _finish(fig, alt)
 
 
 # -- backoff schedules ---------------------------------------------------------------------------------
-def backoff_schedule(policy: Backoff, retries: int = 8, ax: Axes | None = None, samples: int = 400,
-                     seed: int = 0) -> Figure:
+def backoff_schedule(
+    policy: Backoff, retries: int = 8, ax: Axes | None = None, samples: int = 400, seed: int = 0
+) -> Figure:
     """Delay against retry number: the mean, the 5–95 % band of sampled delays, and the policy's bounds."""
     fig, ax = _figure(ax, (7, 4))
     ns = list(range(1, retries + 1))
@@ -282,11 +349,17 @@ def backoff_schedule(policy: Backoff, retries: int = 8, ax: Axes | None = None, 
     ax.set_ylabel("delay before the retry (seconds)")
     ax.set_xticks(ns)
     ax.legend(loc="upper left", fontsize=8)
-    spread = "no spread: every client waits the same" if max(h - lo for h, lo in zip(highs, lows)) == 0 \
+    spread = (
+        "no spread: every client waits the same"
+        if max(h - lo for h, lo in zip(highs, lows)) == 0
         else "jitter spreads the clients out"
+    )
     ax.set_title(f"{policy.name}: {spread}\n{policy.formula}", fontsize=9)
-    alt = f"Backoff schedule of {policy.name} for retries 1 to {retries}: mean delays " + ", ".join(
-        f"{m:.2f}" for m in means) + " seconds."
+    alt = (
+        f"Backoff schedule of {policy.name} for retries 1 to {retries}: mean delays "
+        + ", ".join(f"{m:.2f}" for m in means)
+        + " seconds."
+    )
     return _finish(fig, alt)
 
 
@@ -315,8 +388,12 @@ def occ_results(results: Sequence, axes: Sequence[Axes] | None = None) -> Figure
     at_top = {r.strategy: r for r in results if r.clients == top}
     least = min(at_top, key=lambda s: at_top[s].mean_writes)
     slowest = max(at_top, key=lambda s: at_top[s].mean_completion_ms)
-    fig.suptitle(f"At {top} clients '{least.replace('_', ' ')}' does the least work; "
-                 f"'{slowest.replace('_', ' ')}' takes by far the longest", fontsize=10)
+    fig.suptitle(
+        f"At {top} clients '{least.replace('_', ' ')}' does the least work; "
+        f"'{slowest.replace('_', ' ')}' takes by far the longest",
+        fontsize=10,
+    )
     alt = f"Contended-row experiment at {top} clients: " + "; ".join(
-        f"{s} {r.mean_writes:.0f} writes, {r.mean_completion_ms / 1000:.1f} s" for s, r in at_top.items())
+        f"{s} {r.mean_writes:.0f} writes, {r.mean_completion_ms / 1000:.1f} s" for s, r in at_top.items()
+    )
     return _finish(fig, alt)

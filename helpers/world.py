@@ -97,7 +97,8 @@ class World:
 
 
 def load_world(path: str | Path | None = None) -> World:
-    """Load a world file (the default one unless told otherwise), checking its shape and that every reference resolves."""
+    """Load a world file (the default one unless told otherwise), checking its shape and that every reference
+    resolves."""
     path = Path(path or DEFAULT_WORLD_PATH)
     return world_from_dict(read_json(path), source=display(path))
 

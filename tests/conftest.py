@@ -19,8 +19,17 @@ def server():
         yield srv
 
 
-def sdk_client(where: str, flavour: str, *, key="sk-demo-ok", organization=None, simulator_options=None,
-               max_retries=0, stack=None, **kwargs):
+def sdk_client(
+    where: str,
+    flavour: str,
+    *,
+    key="sk-demo-ok",
+    organization=None,
+    simulator_options=None,
+    max_retries=0,
+    stack=None,
+    **kwargs,
+):
     """An SDK client for `where` in ('inprocess', 'server') and `flavour` in ('sync', 'async').
 
     For 'server', `stack` (an ExitStack) owns the server's lifetime.
@@ -28,8 +37,8 @@ def sdk_client(where: str, flavour: str, *, key="sk-demo-ok", organization=None,
     options = simulator_options or {}
     if where == "inprocess":
         factory = make_client if flavour == "sync" else make_async_client
-        return factory(key, Simulator(seed=0, **options), organization=organization, max_retries=max_retries,
-                       **kwargs)
+        return factory(key, Simulator(seed=0, **options), organization=organization, max_retries=max_retries, **kwargs)
     srv = stack.enter_context(running_server(seed=0, **options))
-    return connect(srv.base_url, key, organization=organization, max_retries=max_retries,
-                   asynchronous=flavour == "async", **kwargs)
+    return connect(
+        srv.base_url, key, organization=organization, max_retries=max_retries, asynchronous=flavour == "async", **kwargs
+    )

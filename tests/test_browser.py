@@ -23,8 +23,16 @@ from nbformat.v4 import new_code_cell, new_notebook
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 ROOT = Path(__file__).resolve().parent.parent
 WIDGET_ERRORS = ("Error displaying widget", "Failed to load model class", "model not found")
 
@@ -47,25 +55,50 @@ def lab(tmp_path_factory):
     for name in ("00_start_here.ipynb", "06_backoff_lab.ipynb"):
         if (ROOT / "notebooks" / name).exists():
             shutil.copy(ROOT / "notebooks" / name, root / name)
-    nbformat.write(new_notebook(cells=[
-        new_code_cell("from helpers.widgets import BackoffLab, ErrorExplorer\nlab = BackoffLab()\nlab"),
-        new_code_cell('explorer = ErrorExplorer()\nexplorer.entry.value = "quota_exceeded"\nexplorer'),
-    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}),
-        root / "widgets_check.ipynb")
+    nbformat.write(
+        new_notebook(
+            cells=[
+                new_code_cell("from helpers.widgets import BackoffLab, ErrorExplorer\nlab = BackoffLab()\nlab"),
+                new_code_cell('explorer = ErrorExplorer()\nexplorer.entry.value = "quota_exceeded"\nexplorer'),
+            ],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        ),
+        root / "widgets_check.ipynb",
+    )
     port, token = _free_port(), uuid.uuid4().hex
     home = tmp_path_factory.mktemp("jupyter-home")
     settings = home / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     # render every cell, not just those on screen, so the page holds all outputs for the assertions
     (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "JUPYTERLAB_SETTINGS_DIR": str(home / "settings")}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.disable_check_xsrf=False",
-         "--LabApp.news_url=", "--LabServerApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         *(["--allow-root"] if os.geteuid() == 0 else [])],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--ServerApp.disable_check_xsrf=False",
+            "--LabApp.news_url=",
+            "--LabServerApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -109,7 +142,8 @@ def _run_all(page) -> None:
     page.wait_for_function(  # every code cell has run: its prompt shows a number (hidden inputs show none)
         r"""() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent);
                    return p.some(t => /\[\d+\]/.test(t)) && p.every(t => /\[\d+\]/.test(t) || t.trim() === ''); }""",
-        timeout=int(os.environ.get("BROWSER_RUN_TIMEOUT_MS", "120000")))
+        timeout=int(os.environ.get("BROWSER_RUN_TIMEOUT_MS", "120000")),
+    )
 
 
 def _no_widget_errors(page) -> None:
@@ -146,7 +180,9 @@ def test_backoff_lab_slider_changes_plot_and_metrics_and_explorer_speaks_chinese
     page.keyboard.press("Enter")
     page.wait_for_function(
         "src => { const i = document.querySelector('.jp-OutputArea img[alt]'); return i && i.src !== src; }",
-        arg=before_src, timeout=30_000)
+        arg=before_src,
+        timeout=30_000,
+    )
     after_table = page.inner_text(".jp-OutputArea table >> nth=0")
     assert after_table != before_table and "of 135" in after_table  # 45 clients × 3 requests
     page.screenshot(path=str(tmp_path / "backoff_lab.png"), full_page=True)
@@ -154,8 +190,9 @@ def test_backoff_lab_slider_changes_plot_and_metrics_and_explorer_speaks_chinese
     explorer_text = page.locator(".jp-Cell").nth(1).inner_text()
     assert "quota" in explorer_text.lower()
     page.locator(".jp-Cell").nth(1).locator("button:has-text('中文')").click()
-    page.wait_for_function("() => /[\\u4e00-\\u9fff]{6,}/.test(document.querySelectorAll('.jp-Cell')[1].innerText)",
-                           timeout=15_000)
+    page.wait_for_function(
+        "() => /[\\u4e00-\\u9fff]{6,}/.test(document.querySelectorAll('.jp-Cell')[1].innerText)", timeout=15_000
+    )
     assert page.locator(".jp-Cell").nth(1).inner_text() != explorer_text
     _no_widget_errors(page)
     page.screenshot(path=str(tmp_path / "explorer_zh.png"), full_page=True)

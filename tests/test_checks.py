@@ -17,8 +17,16 @@ from helpers import checks
 from helpers.catalog import load_catalog
 from helpers.checks import quota_and_server_errors
 from helpers.checks.runner import Case, close, run_cases
-from helpers.retry import (BILLING_CODES, Budget, FullJitter, Kind, MaxAttempts, RetryPolicy, RetryQuota,
-                           classify_exception)
+from helpers.retry import (
+    BILLING_CODES,
+    Budget,
+    FullJitter,
+    Kind,
+    MaxAttempts,
+    RetryPolicy,
+    RetryQuota,
+    classify_exception,
+)
 from helpers.simulator import Simulator, make_client
 
 from .notebook_code import definitions
@@ -124,6 +132,7 @@ def test_close_wants_a_real_number_near_the_expected_one():
 
 # -- notebook 00 -------------------------------------------------------------------------------------------------
 
+
 def first_rate_limit(key="sk-demo-free"):
     free_client = make_client(key, max_retries=0)
     error = None
@@ -198,10 +207,18 @@ def test_diagnose_401(capsys):
     check = checks.check_diagnose_401
     passes(capsys, check, diagnose_401)
     fails(capsys, "its code is None, so read the message", check, lambda exc: exc.code)
-    fails(capsys, "check `exc.status_code` first", check,
-          lambda exc: diagnose_401(exc) if exc.status_code == 401 else exc.code)
-    fails(capsys, "look at `exc.code`, which is 'no_organization'", check,
-          lambda exc: "invalid_api_key" if exc.code else diagnose_401(exc))
+    fails(
+        capsys,
+        "check `exc.status_code` first",
+        check,
+        lambda exc: diagnose_401(exc) if exc.status_code == 401 else exc.code,
+    )
+    fails(
+        capsys,
+        "look at `exc.code`, which is 'no_organization'",
+        check,
+        lambda exc: "invalid_api_key" if exc.code else diagnose_401(exc),
+    )
     fails(capsys, "For no key at all, `diagnose_401` raised ZeroDivisionError", check, learner_bug)
 
 
@@ -213,15 +230,31 @@ try_again_in = definitions("03")["try_again_in"]
 def test_try_again_in(capsys):
     check = checks.check_try_again_in
     passes(capsys, check, try_again_in)
-    fails(capsys, "never a negative wait", check,
-          lambda limit, used, requested, window_s=60: (used + requested - limit) / (limit / window_s))
+    fails(
+        capsys,
+        "never a negative wait",
+        check,
+        lambda limit, used, requested, window_s=60: (used + requested - limit) / (limit / window_s),
+    )
     fails(capsys, "is the excess in units", check, lambda limit, used, requested, window_s=60: used + requested - limit)
-    fails(capsys, "only the excess has to refill", check,
-          lambda limit, used, requested, window_s=60: requested / (limit / window_s))
-    fails(capsys, "this limit is per day", check,
-          lambda limit, used, requested, window_s=60: try_again_in(limit, used, requested))
-    fails(capsys, "return math.inf", check,
-          lambda limit, used, requested, window_s=60: max(0.0, (used + requested - limit) / (limit / window_s)))
+    fails(
+        capsys,
+        "only the excess has to refill",
+        check,
+        lambda limit, used, requested, window_s=60: requested / (limit / window_s),
+    )
+    fails(
+        capsys,
+        "this limit is per day",
+        check,
+        lambda limit, used, requested, window_s=60: try_again_in(limit, used, requested),
+    )
+    fails(
+        capsys,
+        "return math.inf",
+        check,
+        lambda limit, used, requested, window_s=60: max(0.0, (used + requested - limit) / (limit / window_s)),
+    )
     fails(capsys, "return a number of seconds", check, lambda *args, **kwargs: "9.8s")
     fails(capsys, "try_again_in raised ZeroDivisionError", check, learner_bug)
 
@@ -244,8 +277,12 @@ def test_seconds_until_fits(capsys):
     passes(capsys, check, seconds_until_fits)
     fails(capsys, "x-ratelimit-remaining-requests is 0", check, _token_wait)
     fails(capsys, "not their sum", check, lambda headers, tokens: _token_wait(headers, tokens) + _request_wait(headers))
-    fails(capsys, "Header values are text", check,
-          lambda headers, tokens: max(0, tokens - headers["x-ratelimit-remaining-tokens"]))
+    fails(
+        capsys,
+        "Header values are text",
+        check,
+        lambda headers, tokens: max(0, tokens - headers["x-ratelimit-remaining-tokens"]),
+    )
     fails(capsys, "your function raised ZeroDivisionError", check, learner_bug)
 
 
@@ -257,8 +294,12 @@ def test_rate_limit_tokens(capsys):
     passes(capsys, check, rate_limit_tokens)
     fails(capsys, "that is only the prompt", check, lambda messages, max_tokens, n=1: rate_limit_tokens(messages, 0))
     fails(capsys, "with n answers", check, lambda messages, max_tokens, n=1: rate_limit_tokens(messages, max_tokens))
-    fails(capsys, "round up for each message separately", check, lambda messages, max_tokens, n=1: math.ceil(
-        sum(len(m["content"]) for m in messages) / 4) + max_tokens * n)
+    fails(
+        capsys,
+        "round up for each message separately",
+        check,
+        lambda messages, max_tokens, n=1: math.ceil(sum(len(m["content"]) for m in messages) / 4) + max_tokens * n,
+    )
     fails(capsys, "`messages` is a list of dicts", check, learner_bug)
 
 
@@ -275,14 +316,30 @@ def test_notebook_04_teaches_the_billing_codes_that_helpers_retry_knows():
 def test_is_billing_error(capsys):
     check = checks.check_is_billing_error
     passes(capsys, check, is_billing_error)
-    fails(capsys, "should say False. A 429 status alone is not enough: a rate limit is also a 429", check,
-          lambda exc: isinstance(exc, openai.RateLimitError))
-    fails(capsys, "In 2023 the code was None: also accept `exc.type == 'insufficient_quota'`", check,
-          lambda exc: isinstance(exc, openai.RateLimitError) and exc.code in NB_BILLING_CODES)
-    fails(capsys, "Compare `exc.code` with BILLING_CODES", check,
-          lambda exc: isinstance(exc, openai.RateLimitError) and exc.code == "insufficient_quota")
-    fails(capsys, "1 of 11 examples is wrong. The first: for a plain ValueError", check,
-          lambda exc: is_billing_error(exc) or isinstance(exc, ValueError))
+    fails(
+        capsys,
+        "should say False. A 429 status alone is not enough: a rate limit is also a 429",
+        check,
+        lambda exc: isinstance(exc, openai.RateLimitError),
+    )
+    fails(
+        capsys,
+        "In 2023 the code was None: also accept `exc.type == 'insufficient_quota'`",
+        check,
+        lambda exc: isinstance(exc, openai.RateLimitError) and exc.code in NB_BILLING_CODES,
+    )
+    fails(
+        capsys,
+        "Compare `exc.code` with BILLING_CODES",
+        check,
+        lambda exc: isinstance(exc, openai.RateLimitError) and exc.code == "insufficient_quota",
+    )
+    fails(
+        capsys,
+        "1 of 11 examples is wrong. The first: for a plain ValueError",
+        check,
+        lambda exc: is_billing_error(exc) or isinstance(exc, ValueError),
+    )
     fails(capsys, "Check the exception's type first", check, lambda exc: exc.code in NB_BILLING_CODES)
 
 
@@ -315,8 +372,14 @@ def test_cost_usd(capsys):
     check = checks.check_cost_usd
     passes(capsys, check, cost_usd)
     fails(capsys, "a million times too much", check, lambda model, usage: cost_usd(model, usage) * 1_000_000)
-    fails(capsys, "Input and output prices are swapped", check, lambda model, usage: (
-        usage.prompt_tokens * PRICES[model][1] + usage.completion_tokens * PRICES[model][0]) / 1_000_000)
+    fails(
+        capsys,
+        "Input and output prices are swapped",
+        check,
+        lambda model, usage: (
+            (usage.prompt_tokens * PRICES[model][1] + usage.completion_tokens * PRICES[model][0]) / 1_000_000
+        ),
+    )
     fails(capsys, "expected 0.0075 USD", check, lambda model, usage: 0.001)
     fails(capsys, "`usage` is the SDK's object", check, lambda model, usage: usage["prompt_tokens"])
 
@@ -364,8 +427,12 @@ def test_worst_case_seconds(capsys):
     passes(capsys, check, worst_case_seconds)
     fails(capsys, "now add the sleeps", check, lambda timeout, retries: (retries + 1) * timeout)
     fails(capsys, "one timeout short", check, lambda timeout, retries: worst_case_seconds(timeout, retries) - timeout)
-    fails(capsys, "caps each sleep at 8 s", check, lambda timeout, retries: (retries + 1) * timeout + sum(
-        0.5 * 2 ** (k - 1) for k in range(1, retries + 1)))
+    fails(
+        capsys,
+        "caps each sleep at 8 s",
+        check,
+        lambda timeout, retries: (retries + 1) * timeout + sum(0.5 * 2 ** (k - 1) for k in range(1, retries + 1)),
+    )
     fails(capsys, "worst_case_seconds(2, 2) raised ZeroDivisionError", check, learner_bug)
 
 
@@ -385,11 +452,19 @@ def test_billed_count(capsys):
 def test_should_retry(capsys):
     check = checks.check_should_retry
     passes(capsys, check, should_retry)
-    fails(capsys, "should say True. A slow_down clears once you wait", check,
-          lambda exc: isinstance(exc, openai.APIStatusError) and exc.status_code >= 500)
+    fails(
+        capsys,
+        "should say True. A slow_down clears once you wait",
+        check,
+        lambda exc: isinstance(exc, openai.APIStatusError) and exc.status_code >= 500,
+    )
     fails(capsys, "Billing errors never clear by waiting", check, lambda exc: True)
-    fails(capsys, "above 120 s give up", check, lambda exc: should_retry(exc) or (
-        isinstance(exc, openai.APIStatusError) and exc.status_code == 503))
+    fails(
+        capsys,
+        "above 120 s give up",
+        check,
+        lambda exc: should_retry(exc) or (isinstance(exc, openai.APIStatusError) and exc.status_code == 503),
+    )
     fails(capsys, "1 of 13 cases is wrong", check, lambda exc: should_retry(exc) or isinstance(exc, ValueError))
     fails(capsys, "Only `openai.APIStatusError` has `.status_code`", check, lambda exc: exc.status_code >= 500)
 
@@ -404,14 +479,25 @@ def test_full_jitter(capsys):
     check = checks.check_full_jitter
     passes(capsys, check, full_jitter)
     fails(capsys, "plain capped exponential backoff", check, lambda n, base, cap, rng: min(cap, base * 2 ** (n - 1)))
-    fails(capsys, "equal jitter", check, lambda n, base, cap, rng: (
-        min(cap, base * 2 ** (n - 1)) / 2 + rng.uniform(0, min(cap, base * 2 ** (n - 1)) / 2)))
-    fails(capsys, "use base · 2^(n − 1), not base · 2^n", check, lambda n, base, cap, rng: rng.uniform(
-        0, min(cap, base * 2 ** n)))
-    fails(capsys, "some delays are above the cap", check, lambda n, base, cap, rng: rng.uniform(
-        0, base * 2 ** (n - 1)))
-    fails(capsys, "do not come from the `rng`", check, lambda n, base, cap, rng: random.uniform(
-        0, min(cap, base * 2 ** (n - 1))))
+    fails(
+        capsys,
+        "equal jitter",
+        check,
+        lambda n, base, cap, rng: min(cap, base * 2 ** (n - 1)) / 2 + rng.uniform(0, min(cap, base * 2 ** (n - 1)) / 2),
+    )
+    fails(
+        capsys,
+        "use base · 2^(n − 1), not base · 2^n",
+        check,
+        lambda n, base, cap, rng: rng.uniform(0, min(cap, base * 2**n)),
+    )
+    fails(capsys, "some delays are above the cap", check, lambda n, base, cap, rng: rng.uniform(0, base * 2 ** (n - 1)))
+    fails(
+        capsys,
+        "do not come from the `rng`",
+        check,
+        lambda n, base, cap, rng: random.uniform(0, min(cap, base * 2 ** (n - 1))),
+    )
     fails(capsys, "full_jitter(1, 0.5, 8, rng) raised ZeroDivisionError", check, learner_bug)
 
 
@@ -439,6 +525,7 @@ def test_retry_loop(capsys):
 
     def sleeps_for_real(send, clock, rng, max_attempts=6, base=0.5, cap=30.0):
         import time
+
         try:
             return send()
         except openai.APIError:
@@ -446,8 +533,12 @@ def test_retry_loop(capsys):
             return send()
 
     passes(capsys, check, call_with_retries)
-    fails(capsys, "a rate-limit 429 clears once the bucket refills", check,
-          lambda send, clock, rng, max_attempts=6, base=0.5, cap=30.0: send())
+    fails(
+        capsys,
+        "a rate-limit 429 clears once the bucket refills",
+        check,
+        lambda send, clock, rng, max_attempts=6, base=0.5, cap=30.0: send(),
+    )
     fails(capsys, "one is enough: a billing error never clears by waiting", check, retries_everything)
     fails(capsys, "but the server asked for 20 s", check, ignores_retry_after)
     fails(capsys, "Use clock.sleep(seconds)", check, sleeps_for_real)
@@ -455,6 +546,7 @@ def test_retry_loop(capsys):
 
 
 # -- notebook 07 -------------------------------------------------------------------------------------------------
+
 
 def test_retry_budget(capsys):
     check = checks.check_retry_budget
@@ -543,14 +635,32 @@ def test_retrying(capsys):
     check = checks.check_retrying
     passes(capsys, check, make_retrying)
     fails(capsys, "stop after 4 attempts", check, lambda sim: Retrying(stop=stop_after_attempt(1), reraise=True))
-    fails(capsys, "Pass `retry=retry_if_exception(...)`", check, lambda sim: Retrying(
-        stop=stop_after_attempt(4), wait=wait_random_exponential(multiplier=0.5, max=20), sleep=sim.clock.sleep,
-        reraise=True))
-    fails(capsys, "No simulated time passed", check, lambda sim: Retrying(
-        stop=stop_after_attempt(4), wait=wait_none(), retry=retry_if_exception(is_retryable), reraise=True))
+    fails(
+        capsys,
+        "Pass `retry=retry_if_exception(...)`",
+        check,
+        lambda sim: Retrying(
+            stop=stop_after_attempt(4),
+            wait=wait_random_exponential(multiplier=0.5, max=20),
+            sleep=sim.clock.sleep,
+            reraise=True,
+        ),
+    )
+    fails(
+        capsys,
+        "No simulated time passed",
+        check,
+        lambda sim: Retrying(
+            stop=stop_after_attempt(4), wait=wait_none(), retry=retry_if_exception(is_retryable), reraise=True
+        ),
+    )
     fails(capsys, "Calling your Retrying raised ZeroDivisionError", check, learner_bug)
-    fails(capsys, "Pass `reraise=True`", check, lambda sim: Retrying(
-        stop=stop_after_attempt(4), retry=retry_if_exception(is_retryable), sleep=sim.clock.sleep))
+    fails(
+        capsys,
+        "Pass `reraise=True`",
+        check,
+        lambda sim: Retrying(stop=stop_after_attempt(4), retry=retry_if_exception(is_retryable), sleep=sim.clock.sleep),
+    )
 
 
 def test_nested_worst_case(capsys):

@@ -31,7 +31,10 @@ def served():
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "helpers.simulator", "serve", "--port", str(port), "--seed", "0"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     banner = proc.stdout.readline()
@@ -104,12 +107,21 @@ def test_ctrl_c_stops_the_server_cleanly(served):
     assert "Stopped." in out and "Traceback" not in err
 
 
-@pytest.mark.parametrize("args, message", [
-    (["serve", "--port", "70000"], "--port must be between 0 and 65535"),
-    (["serve", "--world", "/no/such/world.json"], "Cannot load the world"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["serve", "--port", "70000"], "--port must be between 0 and 65535"),
+        (["serve", "--world", "/no/such/world.json"], "Cannot load the world"),
+    ],
+)
 def test_bad_arguments_get_a_friendly_message(args, message):
-    result = subprocess.run([sys.executable, "-m", "helpers.simulator", *args], cwd=ROOT, capture_output=True,
-                            text=True, timeout=30, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-m", "helpers.simulator", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode != 0
     assert message in result.stderr and "Traceback" not in result.stderr

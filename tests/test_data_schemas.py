@@ -52,46 +52,82 @@ def test_the_shipped_files_validate():
     assert load_world().models and load_catalog()
 
 
-@pytest.mark.parametrize("change, expected", [
-    (lambda raw: raw["models"]["gpt-demo-flaky"]["faults"].update(faill_rate=0.2),
-     "models.gpt-demo-flaky.faults: unknown key 'faill_rate' (known: server_error_share, "),
-    (lambda raw: raw["models"]["gpt-demo-flaky"]["faults"].update(server_error_share="0.2"),
-     'models.gpt-demo-flaky.faults.server_error_share: expected number, got string "0.2"'),
-    (lambda raw: raw["models"]["gpt-demo-busy"]["faults"].update(overload_busy_s=-5),
-     "models.gpt-demo-busy.faults.overload_busy_s: expected a number >= 0, got -5"),
-    (lambda raw: raw["tiers"]["free"]["limits"]["default"].update(rpn=3),
-     "tiers.free.limits.default: unknown key 'rpn' (known: rpm, tpm, rpd, tpd)"),
-    (lambda raw: raw["tiers"]["free"]["limits"].update({"gpt-4o-mnii": {"rpm": 3}}),
-     "tiers.free.limits: unknown model 'gpt-4o-mnii'"),
-    (lambda raw: raw["keys"]["sk-demo-readonly"].update(scopes=["api.models.read"]),
-     'keys.sk-demo-readonly.scopes[0]: unknown value "api.models.read" (known: model.request, api.model.read)'),
-    (lambda raw: raw["keys"]["sk-demo-ok"].update(org="org-missing"),
-     "keys.sk-demo-ok.org: unknown organization 'org-missing'"),
-    (lambda raw: raw.pop("users"), "top level: missing required key 'users'"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (
+            lambda raw: raw["models"]["gpt-demo-flaky"]["faults"].update(faill_rate=0.2),
+            "models.gpt-demo-flaky.faults: unknown key 'faill_rate' (known: server_error_share, ",
+        ),
+        (
+            lambda raw: raw["models"]["gpt-demo-flaky"]["faults"].update(server_error_share="0.2"),
+            'models.gpt-demo-flaky.faults.server_error_share: expected number, got string "0.2"',
+        ),
+        (
+            lambda raw: raw["models"]["gpt-demo-busy"]["faults"].update(overload_busy_s=-5),
+            "models.gpt-demo-busy.faults.overload_busy_s: expected a number >= 0, got -5",
+        ),
+        (
+            lambda raw: raw["tiers"]["free"]["limits"]["default"].update(rpn=3),
+            "tiers.free.limits.default: unknown key 'rpn' (known: rpm, tpm, rpd, tpd)",
+        ),
+        (
+            lambda raw: raw["tiers"]["free"]["limits"].update({"gpt-4o-mnii": {"rpm": 3}}),
+            "tiers.free.limits: unknown model 'gpt-4o-mnii'",
+        ),
+        (
+            lambda raw: raw["keys"]["sk-demo-readonly"].update(scopes=["api.models.read"]),
+            'keys.sk-demo-readonly.scopes[0]: unknown value "api.models.read" (known: model.request, api.model.read)',
+        ),
+        (
+            lambda raw: raw["keys"]["sk-demo-ok"].update(org="org-missing"),
+            "keys.sk-demo-ok.org: unknown organization 'org-missing'",
+        ),
+        (lambda raw: raw.pop("users"), "top level: missing required key 'users'"),
+    ],
+)
 def test_a_broken_world_is_refused_naming_the_key(tmp_path, change, expected):
     path = _broken_copy(tmp_path, DEFAULT_WORLD_PATH, change)
     assert expected in _refused(load_world, path)
 
 
-@pytest.mark.parametrize("change, expected", [
-    (lambda raw: _entry(raw, "server_error").pop("sdk_exception"),
-     "entries[id=server_error]: missing required key 'sdk_exception'"),
-    (lambda raw: _entry(raw, "server_error").update(retryable="yes"),
-     'entries[id=server_error].retryable: expected boolean, got string "yes"'),
-    (lambda raw: _entry(raw, "server_error")["trigger"].update(repeats=2),
-     "entries[id=server_error].trigger: unknown key 'repeats'"),
-    (lambda raw: _entry(raw, "incorrect_api_key").update(wire="INCORECT_KEY"),
-     'entries[id=incorrect_api_key].wire: unknown value "INCORECT_KEY" (known: '),
-    (lambda raw: _entry(raw, "rate_limit_reached").update(wire=["RATE_LIMIT", "RATE_LIMIT_FREE"]),
-     'entries[id=rate_limit_reached].wire[1]: unknown value "RATE_LIMIT_FREE"'),
-    (lambda raw: _entry(raw, "incorrect_api_key")["fill"].update(maskd_key="sk"),
-     "entries[id=incorrect_api_key].fill: unknown placeholder 'maskd_key' (INCORRECT_KEY has: masked_key)"),
-    (lambda raw: _entry(raw, "incorrect_api_key").update(message="Incorrect API key provided"),
-     "entries[id=incorrect_api_key]: expected either 'message' or 'wire', not both"),
-    (lambda raw: _entry(raw, "timeout").pop("message"),
-     "entries[id=timeout]: expected either 'message' or 'wire', not both"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (
+            lambda raw: _entry(raw, "server_error").pop("sdk_exception"),
+            "entries[id=server_error]: missing required key 'sdk_exception'",
+        ),
+        (
+            lambda raw: _entry(raw, "server_error").update(retryable="yes"),
+            'entries[id=server_error].retryable: expected boolean, got string "yes"',
+        ),
+        (
+            lambda raw: _entry(raw, "server_error")["trigger"].update(repeats=2),
+            "entries[id=server_error].trigger: unknown key 'repeats'",
+        ),
+        (
+            lambda raw: _entry(raw, "incorrect_api_key").update(wire="INCORECT_KEY"),
+            'entries[id=incorrect_api_key].wire: unknown value "INCORECT_KEY" (known: ',
+        ),
+        (
+            lambda raw: _entry(raw, "rate_limit_reached").update(wire=["RATE_LIMIT", "RATE_LIMIT_FREE"]),
+            'entries[id=rate_limit_reached].wire[1]: unknown value "RATE_LIMIT_FREE"',
+        ),
+        (
+            lambda raw: _entry(raw, "incorrect_api_key")["fill"].update(maskd_key="sk"),
+            "entries[id=incorrect_api_key].fill: unknown placeholder 'maskd_key' (INCORRECT_KEY has: masked_key)",
+        ),
+        (
+            lambda raw: _entry(raw, "incorrect_api_key").update(message="Incorrect API key provided"),
+            "entries[id=incorrect_api_key]: expected either 'message' or 'wire', not both",
+        ),
+        (
+            lambda raw: _entry(raw, "timeout").pop("message"),
+            "entries[id=timeout]: expected either 'message' or 'wire', not both",
+        ),
+    ],
+)
 def test_a_broken_catalog_is_refused_naming_the_key(tmp_path, change, expected):
     path = _broken_copy(tmp_path, CATALOG_PATH, change)
     assert expected in _refused(load_catalog, path)
@@ -100,8 +136,9 @@ def test_a_broken_catalog_is_refused_naming_the_key(tmp_path, change, expected):
 def test_a_file_that_is_not_json_is_refused_with_its_line(tmp_path):
     path = tmp_path / "world.json"
     path.write_text('{"models": {,}}', encoding="utf-8")
-    assert "not valid JSON: Expecting property name enclosed in double quotes at line 1, column 13" in \
-        _refused(load_world, path)
+    assert "not valid JSON: Expecting property name enclosed in double quotes at line 1, column 13" in _refused(
+        load_world, path
+    )
 
 
 def test_a_wording_change_in_wire_py_changes_the_catalog(tmp_path, monkeypatch):
@@ -117,7 +154,7 @@ def test_no_entry_copies_a_wire_text():
     pieces = [piece for text in texts for piece in PLACEHOLDER.split(text)[::2] if len(piece) > 20]
     for entry in raw["entries"]:
         copied = [piece for piece in pieces if piece in entry.get("message", "")]
-        assert not copied, f"{entry['id']}: use \"wire\" instead of copying {copied[0]!r}"
+        assert not copied, f'{entry["id"]}: use "wire" instead of copying {copied[0]!r}'
 
 
 def _properties(definition: str) -> set[str]:
@@ -130,10 +167,10 @@ def _fields(cls, *skip) -> set[str]:
 
 def test_the_world_schema_agrees_with_the_code():
     assert _properties("faults") == set(FAULT_KNOBS)
-    assert set(schema("world")["$defs"]["organization"]["properties"]["billing_code"]["enum"]) == \
-        set(wire.BILLING_MESSAGES)
-    assert schema("world")["$defs"]["key"]["properties"]["scopes"]["items"]["enum"] == \
-        list(world_module.ALL_SCOPES)
+    assert set(schema("world")["$defs"]["organization"]["properties"]["billing_code"]["enum"]) == set(
+        wire.BILLING_MESSAGES
+    )
+    assert schema("world")["$defs"]["key"]["properties"]["scopes"]["items"]["enum"] == list(world_module.ALL_SCOPES)
     assert set(SCOPES.values()) == set(world_module.ALL_SCOPES)
     assert _properties("model") == _fields(world_module.Model, "id")
     assert _properties("limits") == _fields(world_module.Limits)
@@ -142,7 +179,8 @@ def test_the_world_schema_agrees_with_the_code():
     assert _properties("user") == _fields(world_module.User, "id")
     assert _properties("key") == _fields(world_module.Key, "secret")
     assert set(schema("world")["properties"]["defaults"]["properties"]) == _fields(
-        world_module.World, "models", "tiers", "organizations", "projects", "users", "keys", "unsupported_countries")
+        world_module.World, "models", "tiers", "organizations", "projects", "users", "keys", "unsupported_countries"
+    )
 
 
 def test_the_catalog_schema_agrees_with_the_entry_class():
@@ -152,8 +190,15 @@ def test_the_catalog_schema_agrees_with_the_entry_class():
 
 def test_loading_good_data_never_imports_the_slow_validator():
     """jsonschema costs most of a second to import; it is only needed to explain a file that fails."""
-    code = ("import sys; from helpers.catalog import load_catalog; from helpers.world import load_world; "
-            "load_catalog(); load_world(); print('jsonschema' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          cwd=Path(__file__).resolve().parent.parent)
+    code = (
+        "import sys; from helpers.catalog import load_catalog; from helpers.world import load_world; "
+        "load_catalog(); load_world(); print('jsonschema' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert done.stdout.strip() == "False"

@@ -21,9 +21,15 @@ def _requests(n: int, seed: int):
         if model.startswith("text-"):
             path, body = "/v1/embeddings", {"model": model, "input": f"text {rng.random()}", "dimensions": 8}
         else:
-            path, body = "/v1/chat/completions", {
-                "model": model, "n": rng.randint(1, 2), "max_tokens": rng.choice([5, 50, 500]),
-                "messages": [{"role": "user", "content": "x" * rng.randint(1, 400)}]}
+            path, body = (
+                "/v1/chat/completions",
+                {
+                    "model": model,
+                    "n": rng.randint(1, 2),
+                    "max_tokens": rng.choice([5, 50, 500]),
+                    "messages": [{"role": "user", "content": "x" * rng.randint(1, 400)}],
+                },
+            )
         yield now, SimRequest("POST", path, headers, json.dumps(body).encode())
 
 

@@ -15,11 +15,25 @@ from helpers.widgets.explorer.capture import BODY_LIMIT, Recorder, mask_authoriz
 from helpers.widgets.explorer.story import Failure, Story, sdk_would_retry
 from helpers.widgets.explorer.widget import check_custom
 
-REQUEST = {"method": "POST", "url": "https://x/v1/chat/completions", "path": "/v1/chat/completions",
-           "line": "POST /v1/chat/completions HTTP/1.1", "headers": [("Authorization", "Bearer sk-demo***ok")],
-           "body": '{"model": "<b>gpt</b>"}', "body_chars": 24, "truncated": False}
-RESPONSE = {"status": 429, "reason": "Too Many Requests", "line": "HTTP/1.1 429 Too Many Requests",
-            "headers": [("retry-after", "20")], "body": "", "body_chars": 0, "truncated": False}
+REQUEST = {
+    "method": "POST",
+    "url": "https://x/v1/chat/completions",
+    "path": "/v1/chat/completions",
+    "line": "POST /v1/chat/completions HTTP/1.1",
+    "headers": [("Authorization", "Bearer sk-demo***ok")],
+    "body": '{"model": "<b>gpt</b>"}',
+    "body_chars": 24,
+    "truncated": False,
+}
+RESPONSE = {
+    "status": 429,
+    "reason": "Too Many Requests",
+    "line": "HTTP/1.1 429 Too Many Requests",
+    "headers": [("retry-after", "20")],
+    "body": "",
+    "body_chars": 0,
+    "truncated": False,
+}
 QUOTA = Failure("openai.RateLimitError", (("status_code", 429), ("type", "insufficient_quota"), ("code", None)))
 
 
@@ -50,13 +64,16 @@ def test_a_cut_body_says_how_much_is_shown():
     assert "共 12,345 个字符，只显示前 10 个" in render.message_pre(part, "zh")
 
 
-@pytest.mark.parametrize("kind, timeout, lang, words", [
-    (Kind.TIMEOUT, 2.0, "en", "read timeout after 2 s"),
-    (Kind.TIMEOUT, 2.5, "zh", "时限 2.5 秒"),
-    (Kind.TIMEOUT, None, "en", "read timeout after ? s"),
-    (Kind.CONNECTION, None, "en", "the connection closed"),
-    (Kind.SERVER_ERROR, None, "en", "No response was received"),
-])
+@pytest.mark.parametrize(
+    "kind, timeout, lang, words",
+    [
+        (Kind.TIMEOUT, 2.0, "en", "read timeout after 2 s"),
+        (Kind.TIMEOUT, 2.5, "zh", "时限 2.5 秒"),
+        (Kind.TIMEOUT, None, "en", "read timeout after ? s"),
+        (Kind.CONNECTION, None, "en", "the connection closed"),
+        (Kind.SERVER_ERROR, None, "en", "No response was received"),
+    ],
+)
 def test_no_response_says_why(kind, timeout, lang, words):
     story = failed(response=None, verdict=Verdict.of(True, kind, "no_answer"), timeout=timeout)
     assert words in render.raw_html(story, lang)
@@ -68,8 +85,11 @@ def test_no_request_at_all():
 
 
 def test_the_exception_table_shows_reprs_and_the_cause():
-    failure = Failure("openai.APITimeoutError", (("status_code", None), ("message", "Request timed out.")),
-                      "httpx.ReadTimeout: <slow>")
+    failure = Failure(
+        "openai.APITimeoutError",
+        (("status_code", None), ("message", "Request timed out.")),
+        "httpx.ReadTimeout: <slow>",
+    )
     page = render.exception_html(Story(failure=failure), "en")
     assert "openai.APITimeoutError" in page
     assert "<code>message</code>" in page and "&#x27;Request timed out.&#x27;" in page
@@ -78,8 +98,11 @@ def test_the_exception_table_shows_reprs_and_the_cause():
 
 
 def test_success_shows_the_reply_and_nothing_to_retry():
-    story = Story(exchange={"request": REQUEST, "response": {**RESPONSE, "status": 200, "reason": "OK"}},
-                  answered=True, reply="Hi <there>")
+    story = Story(
+        exchange={"request": REQUEST, "response": {**RESPONSE, "status": 200, "reason": "OK"}},
+        answered=True,
+        reply="Hi <there>",
+    )
     summary, _, exception, advice = render.views(story, "en")
     assert "HTTP 200 OK → Success" in summary
     assert "Status 200: no error" in exception and "Hi &lt;there&gt;" in exception
@@ -127,8 +150,9 @@ def test_the_hint_lists_keys_and_models_as_code():
 
 
 def test_repeated_requests_say_the_exchange_is_the_last():
-    assert "sends 3 requests in a row" in render.summary_html(failed(repeat=3, entry=get_entry("rate_limit_reached")),
-                                                              "en")
+    assert "sends 3 requests in a row" in render.summary_html(
+        failed(repeat=3, entry=get_entry("rate_limit_reached")), "en"
+    )
 
 
 # -- reading the SDK's objects --------------------------------------------------------------------------------
@@ -137,10 +161,18 @@ def _status_error(status: int, headers: dict) -> openai.APIStatusError:
     return openai.APIStatusError("boom", response=response, body=None)
 
 
-@pytest.mark.parametrize("status, headers, retried", [
-    (500, {}, True), (429, {}, True), (409, {}, True), (400, {}, False), (401, {}, False),
-    (500, {"x-should-retry": "false"}, False), (400, {"x-should-retry": "true"}, True),
-])
+@pytest.mark.parametrize(
+    "status, headers, retried",
+    [
+        (500, {}, True),
+        (429, {}, True),
+        (409, {}, True),
+        (400, {}, False),
+        (401, {}, False),
+        (500, {"x-should-retry": "false"}, False),
+        (400, {"x-should-retry": "true"}, True),
+    ],
+)
 def test_the_sdk_rule_is_read_off_the_exception(status, headers, retried):
     assert sdk_would_retry(_status_error(status, headers)) is retried
 
@@ -161,19 +193,23 @@ def test_capture_masks_the_key_and_cuts_long_bodies():
     exchange = recorder.exchange()
     assert "abcdefghijklmnopqrstuvwxyz" not in repr(exchange)
     assert {k.lower(): v for k, v in exchange["request"]["headers"]}["authorization"] == "Bearer " + mask_authorization(
-        "sk-proj-abcdefghijklmnopqrstuvwxyz")
+        "sk-proj-abcdefghijklmnopqrstuvwxyz"
+    )
     assert exchange["request"]["truncated"] and len(exchange["request"]["body"]) == BODY_LIMIT
     assert exchange["response"]["status"] == 401 and exchange["attempts"] == 1
     assert Recorder().exchange() is None
 
 
-@pytest.mark.parametrize("key, model, organization, problem", [
-    ("x" * 10_000, "gpt-4o-mini", "", "msg.key.long"),
-    ("sk-demo-ok", "", "", "msg.model.empty"),
-    ("sk-demo-ok", "gpt 4o", "", "msg.model.space"),
-    ("sk-demo-ok", "gpt-4o-mini", "org\x00", "msg.organization"),
-    ("", "anything-at-all", "", None),  # an empty key and an unknown model are worth sending: the API answers
-])
+@pytest.mark.parametrize(
+    "key, model, organization, problem",
+    [
+        ("x" * 10_000, "gpt-4o-mini", "", "msg.key.long"),
+        ("sk-demo-ok", "", "", "msg.model.empty"),
+        ("sk-demo-ok", "gpt 4o", "", "msg.model.space"),
+        ("sk-demo-ok", "gpt-4o-mini", "org\x00", "msg.organization"),
+        ("", "anything-at-all", "", None),  # an empty key and an unknown model are worth sending: the API answers
+    ],
+)
 def test_your_own_request_is_checked_before_it_is_sent(key, model, organization, problem):
     found = check_custom(key, model, organization)
     assert (found and found[0]) == problem

@@ -12,25 +12,67 @@ from hypothesis import strategies as st
 
 from helpers.simulator import SimRequest, Simulator, connect
 
-PATHS = ["/v1/chat/completions", "/v1/embeddings", "/v1/models", "/v1/models/gpt-4o-mini", "/v1/models/",
-         "/v1/models/%ZZ", "/", "", "/v1", "/v2/chat/completions", "/v1/chat/completions?x=1", "//", "/v1/../etc"]
+PATHS = [
+    "/v1/chat/completions",
+    "/v1/embeddings",
+    "/v1/models",
+    "/v1/models/gpt-4o-mini",
+    "/v1/models/",
+    "/v1/models/%ZZ",
+    "/",
+    "",
+    "/v1",
+    "/v2/chat/completions",
+    "/v1/chat/completions?x=1",
+    "//",
+    "/v1/../etc",
+]
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "post", "BREW"]
-KEYS = [None, "", "Bearer", "Bearer ", "Bearer sk-demo-ok", "Bearer sk-demo-free", "Bearer sk-demo-broke",
-        "Basic abc", "Bearer sk-demo-ok extra", "bearer sk-demo-ok", "Bearer " + "x" * 500, "Bearer sk-démo"]
-MODELS = ["gpt-4o-mini", "gpt-demo-flaky", "gpt-demo-busy", "gpt-demo-ramp", "text-embedding-3-small", "nope", 7,
-          None, [], {}, ""]
+KEYS = [
+    None,
+    "",
+    "Bearer",
+    "Bearer ",
+    "Bearer sk-demo-ok",
+    "Bearer sk-demo-free",
+    "Bearer sk-demo-broke",
+    "Basic abc",
+    "Bearer sk-demo-ok extra",
+    "bearer sk-demo-ok",
+    "Bearer " + "x" * 500,
+    "Bearer sk-démo",
+]
+MODELS = [
+    "gpt-4o-mini",
+    "gpt-demo-flaky",
+    "gpt-demo-busy",
+    "gpt-demo-ramp",
+    "text-embedding-3-small",
+    "nope",
+    7,
+    None,
+    [],
+    {},
+    "",
+]
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
     max_leaves=12,
 )
 chat_bodies = st.fixed_dictionaries(
     {"model": st.sampled_from(MODELS)},
     optional={
-        "messages": st.one_of(json_values, st.lists(st.fixed_dictionaries(
-            {"role": st.sampled_from(["user", "system", "robot", 3, None])},
-            optional={"content": json_values}), max_size=3)),
+        "messages": st.one_of(
+            json_values,
+            st.lists(
+                st.fixed_dictionaries(
+                    {"role": st.sampled_from(["user", "system", "robot", 3, None])}, optional={"content": json_values}
+                ),
+                max_size=3,
+            ),
+        ),
         "max_tokens": json_values | st.integers(-5, 300_000),
         "max_completion_tokens": json_values,
         "n": st.integers(-2, 200) | json_values,
@@ -50,7 +92,8 @@ bodies = st.one_of(
     st.just(b"[" * 5000 + b"]" * 5000),
 )
 header_sets = st.fixed_dictionaries(
-    {}, optional={
+    {},
+    optional={
         "Authorization": st.sampled_from([k for k in KEYS if k is not None]) | st.text(max_size=30),
         "OpenAI-Organization": st.sampled_from(["org-demo", "org-elsewhere", "org-nowhere", "", "ORG"]),
         "x-stainless-retry-count": st.sampled_from(["0", "1", "-3", "x", ""]),
@@ -75,8 +118,13 @@ def assert_openai_shaped(status: int, headers, body: bytes) -> None:
 
 
 @settings(max_examples=2500, deadline=None, suppress_health_check=list(HealthCheck))
-@given(method=st.sampled_from(METHODS) | st.text(max_size=8), path=st.sampled_from(PATHS) | st.text(max_size=30),
-       headers=header_sets, body=bodies, now=st.floats(0, 10**7, allow_nan=False))
+@given(
+    method=st.sampled_from(METHODS) | st.text(max_size=8),
+    path=st.sampled_from(PATHS) | st.text(max_size=30),
+    headers=header_sets,
+    body=bodies,
+    now=st.floats(0, 10**7, allow_nan=False),
+)
 def test_the_core_answers_anything_like_the_api(method, path, headers, body, now):
     sim = _shared_sim()
     response = sim.handle(SimRequest(method, path, headers, body), now=max(now, sim.log[-1].time if sim.log else 0))
@@ -107,7 +155,7 @@ def _raw_exchange(port: int, payload: bytes) -> bytes:
         while True:
             try:
                 chunk = sock.recv(65536)
-            except (ConnectionResetError, socket.timeout):
+            except (TimeoutError, ConnectionResetError):
                 break
             if not chunk:
                 break
@@ -123,7 +171,7 @@ MALFORMED = [
     b"POST /v1/chat/completions HTTP/1.1\r\nContent-Length: abc\r\n\r\n",
     b"POST /v1/chat/completions HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
     b"POST /v1/chat/completions HTTP/1.1\r\nTransfer-Encoding: chunked\r\nAuthorization: Bearer sk-demo-ok\r\n\r\n"
-    b"5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n",
+    b'5\r\n{"a":\r\n2\r\n1}\r\n0\r\n\r\n',
     b"GET /v1/models HTTP/1.1\r\n" + b"X-Long: " + b"a" * 70000 + b"\r\n\r\n",
     b"GET /v1/models HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(150)) + b"\r\n",
     b"GET " + b"/v1/" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n",
@@ -149,8 +197,13 @@ def test_the_server_survives_malformed_http_and_random_requests(server):
         method = rng.choice(["GET", "POST", "POST", "DELETE", "PUT"])
         path = rng.choice(PATHS[:6])
         headers = {"Authorization": rng.choice([k for k in KEYS if k])}
-        body = json.dumps({"model": rng.choice(MODELS[:5]), "messages": rng.choice(
-            [[{"role": "user", "content": "hi"}], "oops", [], None]), "max_tokens": rng.choice([5, -1, "x", None])})
+        body = json.dumps(
+            {
+                "model": rng.choice(MODELS[:5]),
+                "messages": rng.choice([[{"role": "user", "content": "hi"}], "oops", [], None]),
+                "max_tokens": rng.choice([5, -1, "x", None]),
+            }
+        )
         if rng.random() < 0.2:
             body = body[: rng.randrange(len(body))]
         conn.request(method, path, body=body.encode(), headers=headers)

@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_everything_passes_here():
-    result = subprocess.run([sys.executable, "-m", "helpers.install_check"], capture_output=True, text=True, cwd=ROOT,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "helpers.install_check"], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All good" in result.stdout and "FAIL" not in result.stdout
 
@@ -65,7 +66,8 @@ def test_notebook_zero_explains_a_missing_helpers_package(tmp_path):
     nb = nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4)
     cell = next(c.source for c in nb.cells if c.cell_type == "code" and "run_checks" in c.source)
     # -I -S: no site-packages and not the repository on the path, so `helpers` cannot be imported
-    result = subprocess.run([sys.executable, "-I", "-S", "-c", cell], capture_output=True, text=True, cwd=tmp_path,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", cell], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "FAIL helpers" in result.stdout and "make lab" in result.stdout

@@ -32,8 +32,9 @@ def test_inserting_a_cell_changes_no_other_cell_id(tmp_path):
     headers = [i for i, line in enumerate(lines) if line.startswith("# %%")]
     middle = headers[len(headers) // 2]
     copy = tmp_path / source.name
-    copy.write_text("".join(lines[:middle] + ["# %%\n", "print('a new cell')\n", "\n"] + lines[middle:]),
-                    encoding="utf-8")
+    copy.write_text(
+        "".join(lines[:middle] + ["# %%\n", "print('a new cell')\n", "\n"] + lines[middle:]), encoding="utf-8"
+    )
     before = [cell["id"] for cell in json.loads(render(source))["cells"]]
     after = [cell["id"] for cell in json.loads(render(copy))["cells"]]
     new = after.pop(len(headers) // 2)
@@ -71,10 +72,10 @@ def test_follows_the_teaching_skeleton(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_executes_headless_with_solutions(path):
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}}).execute()
-    outputs = "".join(
-        out.get("text", "") for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
-    )
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}}
+    ).execute()
+    outputs = "".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
     assert "FAIL" not in outputs and "Traceback" not in outputs
     assert "🤔" not in outputs, "every check passes once the solutions have run"
 
@@ -103,5 +104,6 @@ def test_no_cell_sleeps_for_real_beyond_the_allowance():
             if cell.cell_type == "code":
                 total = sum(float(s) for s in SLEEPS.findall(cell.source))
                 assert total < 5, f"{path.name} sleeps {total} s for real in one cell"
-                assert "time.sleep(" not in cell.source or SLEEPS.search(cell.source), \
+                assert "time.sleep(" not in cell.source or SLEEPS.search(cell.source), (
                     f"{path.name}: a real sleep of unknown length"
+                )

@@ -27,11 +27,18 @@ def at_100():
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "helpers.experiments", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "helpers.experiments", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 # --- what the blog concluded, at 100 clients -------------------------------------------------------------
+
 
 def test_results_come_in_the_contract_order(at_100):
     assert list(at_100) == list(BROOKER_STRATEGIES)
@@ -77,6 +84,7 @@ def test_without_backoff_work_grows_about_quadratically_and_time_about_linearly(
 
 
 # --- the setup ----------------------------------------------------------------------------------------------
+
 
 def test_a_lone_client_writes_once_after_four_network_trips():
     for strategy in BROOKER_STRATEGIES:
@@ -176,6 +184,7 @@ def test_engine_agrees_with_a_message_by_message_simulation(strategy):
 
 # --- reproducibility ---------------------------------------------------------------------------------------
 
+
 def test_same_seed_same_numbers_and_different_seed_different_numbers():
     first = run_contention(30, 5, seed=11)
     assert run_contention(30, 5, seed=11) == first
@@ -187,25 +196,33 @@ def test_same_seed_same_numbers_and_different_seed_different_numbers():
 def test_sweep_is_run_contention_at_each_count():
     results = sweep([5, 15], runs=3, seed=2, strategies=["none", "full_jitter"])
     assert [(r.clients, r.strategy) for r in results] == [
-        (5, "none"), (5, "full_jitter"), (15, "none"), (15, "full_jitter")]
+        (5, "none"),
+        (5, "full_jitter"),
+        (15, "none"),
+        (15, "full_jitter"),
+    ]
     assert results[2:] == run_contention(15, 3, seed=2, strategies=["none", "full_jitter"])
 
 
 # --- bad input ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(clients=0), "clients"),
-    (dict(clients=2.5), "clients"),
-    (dict(runs=0), "runs"),
-    (dict(runs=-3), "runs"),
-    (dict(strategies=["full_jitter", "bogus"]), "strategies"),
-    (dict(strategies=[]), "strategies"),
-    (dict(base_ms=-1.0), "base_ms"),
-    (dict(base_ms=float("nan")), "base_ms"),
-    (dict(cap_ms=-5.0), "cap_ms"),
-    (dict(base_ms=50.0, cap_ms=20.0), "base_ms"),
-    (dict(seed="zero"), "seed"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(clients=0), "clients"),
+        (dict(clients=2.5), "clients"),
+        (dict(runs=0), "runs"),
+        (dict(runs=-3), "runs"),
+        (dict(strategies=["full_jitter", "bogus"]), "strategies"),
+        (dict(strategies=[]), "strategies"),
+        (dict(base_ms=-1.0), "base_ms"),
+        (dict(base_ms=float("nan")), "base_ms"),
+        (dict(cap_ms=-5.0), "cap_ms"),
+        (dict(base_ms=50.0, cap_ms=20.0), "base_ms"),
+        (dict(seed="zero"), "seed"),
+    ],
+)
 def test_bad_input_raises_value_error_naming_the_parameter(kwargs, name):
     args = {"clients": 5, "runs": 2, **kwargs}
     with pytest.raises(ValueError, match=name):
@@ -231,12 +248,19 @@ def test_the_largest_blog_point_is_within_the_limit():
 
 # --- the command line (contract 4) -------------------------------------------------------------------------
 
+
 def test_cli_json_has_the_contract_keys():
     done = _cli("contention", "--clients", "12", "--runs", "4", "--seed", "3", "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert {k: data[k] for k in ("experiment", "clients", "runs", "seed", "base_ms", "cap_ms")} == {
-        "experiment": "contention", "clients": 12, "runs": 4, "seed": 3, "base_ms": 5.0, "cap_ms": 2000.0}
+        "experiment": "contention",
+        "clients": 12,
+        "runs": 4,
+        "seed": 3,
+        "base_ms": 5.0,
+        "cap_ms": 2000.0,
+    }
     names = [r["strategy"] for r in data["results"]]
     assert names == list(occ.contention_strategies()) and set(BROOKER_STRATEGIES) <= set(names)
     assert "openai_sdk" not in names  # a fixed schedule in seconds means nothing in milliseconds
@@ -255,17 +279,20 @@ def test_cli_table_names_every_strategy():
     assert "mean writes" in done.stdout
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["contention", "--clients", "0", "--runs", "3"], "--clients"),
-    (["contention", "--runs", "0"], "--runs"),
-    (["contention", "--clients", "many"], "--clients"),
-    (["contention", "--base-ms", "-2"], "--base-ms"),
-    (["contention", "--base-ms", "30", "--cap-ms", "10"], "--cap-ms"),
-    (["contention", "--clients", "5000", "--runs", "1000", "--json"], "--allow-large"),
-    (["contention", "--frobnicate"], "--frobnicate"),
-    (["no-such-experiment"], "no-such-experiment"),
-    ([], "required"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["contention", "--clients", "0", "--runs", "3"], "--clients"),
+        (["contention", "--runs", "0"], "--runs"),
+        (["contention", "--clients", "many"], "--clients"),
+        (["contention", "--base-ms", "-2"], "--base-ms"),
+        (["contention", "--base-ms", "30", "--cap-ms", "10"], "--cap-ms"),
+        (["contention", "--clients", "5000", "--runs", "1000", "--json"], "--allow-large"),
+        (["contention", "--frobnicate"], "--frobnicate"),
+        (["no-such-experiment"], "no-such-experiment"),
+        ([], "required"),
+    ],
+)
 def test_cli_bad_arguments_give_one_friendly_line(args, needle):
     done = _cli(*args)
     assert done.returncode == 2

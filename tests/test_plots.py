@@ -16,12 +16,18 @@ UNIT_WORDS = ("seconds", "(s", "%", "per second", "per run", "per success", "sha
 @pytest.fixture(scope="module")
 def mixed():
     """A run with successes, rate limits and server errors."""
-    from helpers.simulator import Simulator
     from helpers.experiments.engine import lab_world
+    from helpers.simulator import Simulator
 
     sim = Simulator(lab_world(20, 100_000), faults={"gpt-4o-mini": {"server_error_share": 0.2}})
-    return run_load(clients=25, requests_per_client=2, rpm=20, tpm=100_000, simulator=sim,
-                    policy=RetryPolicy(FullJitter(0.5, 16), (MaxAttempts(6),)))
+    return run_load(
+        clients=25,
+        requests_per_client=2,
+        rpm=20,
+        tpm=100_000,
+        simulator=sim,
+        policy=RetryPolicy(FullJitter(0.5, 16), (MaxAttempts(6),)),
+    )
 
 
 def _axes_ok(fig: Figure):
@@ -66,9 +72,14 @@ def test_goodput_draws_the_limit_line(mixed):
 
 
 def test_comparisons_have_one_series_per_strategy():
-    results = {name: run_load(clients=20, rpm=20, policy=RetryPolicy(backoff, (MaxAttempts(6),)))
-               for name, backoff in (("none", NoBackoff()), ("exponential", Exponential(0.5, 16)),
-                                     ("full jitter", FullJitter(0.5, 16)))}
+    results = {
+        name: run_load(clients=20, rpm=20, policy=RetryPolicy(backoff, (MaxAttempts(6),)))
+        for name, backoff in (
+            ("none", NoBackoff()),
+            ("exponential", Exponential(0.5, 16)),
+            ("full jitter", FullJitter(0.5, 16)),
+        )
+    }
     cdf = plots.latency_cdf(results)
     _axes_ok(cdf)
     assert [t.get_text() for t in cdf.axes[0].get_legend().get_texts()] == list(results)

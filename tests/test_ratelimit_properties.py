@@ -11,9 +11,7 @@ from hypothesis import strategies as st
 
 from helpers.ratelimit import Bucket, format_duration
 
-arrivals = st.lists(
-    st.tuples(st.floats(0, 30, allow_nan=False), st.integers(1, 50)), min_size=1, max_size=60
-)
+arrivals = st.lists(st.tuples(st.floats(0, 30, allow_nan=False), st.integers(1, 50)), min_size=1, max_size=60)
 
 
 @settings(max_examples=300, deadline=None)
@@ -62,12 +60,31 @@ def test_the_worked_example_from_the_reference():
     assert format_duration(decision.wait) == "9.816s"
 
 
-@pytest.mark.parametrize("seconds, text", [
-    (0.002, "2ms"), (0.00264, "2ms"), (0.008, "8ms"), (0.12, "120ms"), (0.174, "174ms"), (0.644, "644ms"),
-    (1, "1s"), (3, "3s"), (20, "20s"), (3.89, "3.89s"), (8.64, "8.64s"), (9.816, "9.816s"), (26.604, "26.604s"),
-    (86.4, "1m26.4s"), (360, "6m0s"), (252.172, "4m12.172s"), (83_909.144, "23h18m29.144s"), (0, "0s"),
-    (0.0004, "0s"), (3600, "1h0m0s"),
-])
+@pytest.mark.parametrize(
+    "seconds, text",
+    [
+        (0.002, "2ms"),
+        (0.00264, "2ms"),
+        (0.008, "8ms"),
+        (0.12, "120ms"),
+        (0.174, "174ms"),
+        (0.644, "644ms"),
+        (1, "1s"),
+        (3, "3s"),
+        (20, "20s"),
+        (3.89, "3.89s"),
+        (8.64, "8.64s"),
+        (9.816, "9.816s"),
+        (26.604, "26.604s"),
+        (86.4, "1m26.4s"),
+        (360, "6m0s"),
+        (252.172, "4m12.172s"),
+        (83_909.144, "23h18m29.144s"),
+        (0, "0s"),
+        (0.0004, "0s"),
+        (3600, "1h0m0s"),
+    ],
+)
 def test_durations_match_the_wire_examples(seconds, text):
     assert format_duration(seconds) == text
 

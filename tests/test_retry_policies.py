@@ -7,11 +7,28 @@ import statistics
 
 import pytest
 
-from helpers.retry import (Constant, DecorrelatedJitter, EqualJitter, Exponential, FullJitter, NoBackoff, OpenAISDK,
-                           RetryAfter, make_backoff)
+from helpers.retry import (
+    Constant,
+    DecorrelatedJitter,
+    EqualJitter,
+    Exponential,
+    FullJitter,
+    NoBackoff,
+    OpenAISDK,
+    RetryAfter,
+    make_backoff,
+)
 
-POLICIES = [NoBackoff(), Constant(1.5), Exponential(0.5, 8), FullJitter(0.5, 8), EqualJitter(0.5, 8),
-            DecorrelatedJitter(0.5, 8), OpenAISDK(), FullJitter(5, 2000, first_exponent=1)]
+POLICIES = [
+    NoBackoff(),
+    Constant(1.5),
+    Exponential(0.5, 8),
+    FullJitter(0.5, 8),
+    EqualJitter(0.5, 8),
+    DecorrelatedJitter(0.5, 8),
+    OpenAISDK(),
+    FullJitter(5, 2000, first_exponent=1),
+]
 
 
 @pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.name)
@@ -23,14 +40,17 @@ def test_every_delay_lies_within_the_bounds(policy):
     assert policy.formula
 
 
-@pytest.mark.parametrize("policy, n, expected_mean", [
-    (FullJitter(0.5, 8), 3, 1.0),  # U(0, 2)
-    (FullJitter(0.5, 8), 9, 4.0),  # capped: U(0, 8)
-    (EqualJitter(0.5, 8), 3, 1.5),  # 1 + U(0, 1)
-    (OpenAISDK(), 1, 0.4375),  # 0.5 · U(0.75, 1]
-    (OpenAISDK(), 6, 7.0),  # 8 · U(0.75, 1]
-    (FullJitter(5, 2000, first_exponent=1), 1, 5.0),  # Brooker: the first retry's window is 2·base
-])
+@pytest.mark.parametrize(
+    "policy, n, expected_mean",
+    [
+        (FullJitter(0.5, 8), 3, 1.0),  # U(0, 2)
+        (FullJitter(0.5, 8), 9, 4.0),  # capped: U(0, 8)
+        (EqualJitter(0.5, 8), 3, 1.5),  # 1 + U(0, 1)
+        (OpenAISDK(), 1, 0.4375),  # 0.5 · U(0.75, 1]
+        (OpenAISDK(), 6, 7.0),  # 8 · U(0.75, 1]
+        (FullJitter(5, 2000, first_exponent=1), 1, 5.0),  # Brooker: the first retry's window is 2·base
+    ],
+)
 def test_means_match_the_formulas(policy, n, expected_mean):
     assert statistics.fmean(policy.samples(n, count=20_000, seed=7)) == pytest.approx(expected_mean, rel=0.03)
 
@@ -70,15 +90,18 @@ def test_retry_after_wrapper_waits_at_least_the_hint_and_stops_above_its_cap():
     assert 0 <= policy.delay(1, rng) <= 0.5  # no hint: the inner policy
 
 
-@pytest.mark.parametrize("make, name", [
-    (lambda: FullJitter(-1, 8), "base"),
-    (lambda: FullJitter(10, 8), "base"),
-    (lambda: Exponential(0.5, -2), "cap"),
-    (lambda: Constant(-0.1), "delay"),
-    (lambda: EqualJitter(float("nan"), 1), "base"),
-    (lambda: make_backoff("linear"), "strategy"),
-    (lambda: RetryAfter(FullJitter(), cap=-5), "cap"),
-])
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda: FullJitter(-1, 8), "base"),
+        (lambda: FullJitter(10, 8), "base"),
+        (lambda: Exponential(0.5, -2), "cap"),
+        (lambda: Constant(-0.1), "delay"),
+        (lambda: EqualJitter(float("nan"), 1), "base"),
+        (lambda: make_backoff("linear"), "strategy"),
+        (lambda: RetryAfter(FullJitter(), cap=-5), "cap"),
+    ],
+)
 def test_bad_parameters_raise_a_clear_value_error(make, name):
     with pytest.raises(ValueError, match=name):
         make()

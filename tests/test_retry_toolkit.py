@@ -12,9 +12,22 @@ import pytest
 from helpers.catalog import client_options, load_catalog, trigger
 from helpers.clock import ConcurrentVirtualClock, VirtualClock
 from helpers.experiments.engine import lab_world
-from helpers.retry import (Constant, FullJitter, Kind, MaxAttempts, NoBackoff, RetryAfter, RetryPolicy, RetryQuota,
-                           RetryRatio, asend_with_retries, classify, classify_entry, classify_exception,
-                           send_with_retries)
+from helpers.retry import (
+    Constant,
+    FullJitter,
+    Kind,
+    MaxAttempts,
+    NoBackoff,
+    RetryAfter,
+    RetryPolicy,
+    RetryQuota,
+    RetryRatio,
+    asend_with_retries,
+    classify,
+    classify_entry,
+    classify_exception,
+    send_with_retries,
+)
 from helpers.retry.processor import process_all
 from helpers.retry.throttle import Throttle, estimate_tokens
 from helpers.simulator import Simulator, async_http_client, http_client, make_client
@@ -51,8 +64,14 @@ def test_max_attempts_caps_the_loop_and_every_attempt_is_recorded():
     sim = Simulator(faults={"gpt-demo-flaky": {"server_error_share": 1.0}})
     seen = []
     client = http_client(sim)
-    send = lambda: client.post("/chat/completions", json={**HELLO, "model": "gpt-demo-flaky"},  # noqa: E731
-                               headers={"Authorization": "Bearer sk-demo-ok"})
+
+    def send():
+        return client.post(
+            "/chat/completions",
+            json={**HELLO, "model": "gpt-demo-flaky"},
+            headers={"Authorization": "Bearer sk-demo-ok"},
+        )
+
     outcome = send_with_retries(send, RetryPolicy(Constant(2.0), (MaxAttempts(4),)), sim.clock, on_retry=seen.append)
     assert not outcome.ok and len(outcome.attempts) == 4 and len(sim.log) == 4
     assert [a.time for a in outcome.attempts] == [0.0, 2.0, 4.0, 6.0]
@@ -66,8 +85,9 @@ def test_retry_after_is_honoured_by_the_loop():
     client = http_client(sim)
     for _ in range(3):
         client.post("/chat/completions", json=HELLO, headers={"Authorization": "Bearer sk-demo-free"})
-    outcome = send_with_retries(_post(client, "sk-demo-free"), RetryPolicy(RetryAfter(NoBackoff(), jitter=0.0)),
-                                sim.clock)
+    outcome = send_with_retries(
+        _post(client, "sk-demo-free"), RetryPolicy(RetryAfter(NoBackoff(), jitter=0.0)), sim.clock
+    )
     assert outcome.ok and [a.status for a in outcome.attempts] == [429, 200]
     assert outcome.attempts[0].wait == 20.0 and outcome.attempts[1].time == pytest.approx(20.0)
 
@@ -111,8 +131,11 @@ async def test_async_loop_in_virtual_time():
     client = async_http_client(sim)
 
     async def send():
-        return await client.post("/chat/completions", json={**HELLO, "model": "gpt-demo-flaky"},
-                                 headers={"Authorization": "Bearer sk-demo-ok"})
+        return await client.post(
+            "/chat/completions",
+            json={**HELLO, "model": "gpt-demo-flaky"},
+            headers={"Authorization": "Bearer sk-demo-ok"},
+        )
 
     outcome = await asend_with_retries(send, RetryPolicy(Constant(5.0), (MaxAttempts(3),)), sim.clock)
     assert [a.time for a in outcome.attempts] == [0.0, 5.0, 10.0]
@@ -154,9 +177,14 @@ def _processor_run(key: str, throttled: bool):
     throttle = Throttle(20, 100_000, headroom=0.9) if throttled else None
 
     async def main():
-        return await process_all(bodies, lambda body: http.post("/chat/completions", json=body),
-                                 policy=RetryPolicy(RetryAfter(FullJitter()), (MaxAttempts(8),)), clock=clock,
-                                 throttle=throttle, max_concurrency=8)
+        return await process_all(
+            bodies,
+            lambda body: http.post("/chat/completions", json=body),
+            policy=RetryPolicy(RetryAfter(FullJitter()), (MaxAttempts(8),)),
+            clock=clock,
+            throttle=throttle,
+            max_concurrency=8,
+        )
 
     return asyncio.run(main()), sim
 
@@ -205,8 +233,9 @@ def test_a_retry_the_backoff_refuses_is_not_charged():
     ratio = RetryRatio(1.0)
     policy = RetryPolicy(RetryAfter(Constant(0.1), cap=5), (ratio,))
     policy.start_request()
-    over_cap = classify(429, {"retry-after": "60"}, {"error": {"message": "Rate limit reached", "code": None}},
-                        max_retry_after=600)
+    over_cap = classify(
+        429, {"retry-after": "60"}, {"error": {"message": "Rate limit reached", "code": None}}, max_retry_after=600
+    )
     assert policy.next_wait(1, over_cap, random.Random(0), None) is None  # 60 s is above the backoff's 5 s cap
     assert ratio.retries == 0
     within = classify(429, {"retry-after": "2"}, {"error": {"message": "Rate limit reached", "code": None}})

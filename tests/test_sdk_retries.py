@@ -17,10 +17,13 @@ def _attempts(sim):
     return [entry.retry_count for entry in sim.log]
 
 
-@pytest.mark.parametrize("model, key, status", [
-    ("gpt-demo-busy", "sk-demo-ok", 503),  # at t=0 the busy model is inside its overload window
-    ("gpt-4o-mini", "sk-demo-broke", 429),
-])
+@pytest.mark.parametrize(
+    "model, key, status",
+    [
+        ("gpt-demo-busy", "sk-demo-ok", 503),  # at t=0 the busy model is inside its overload window
+        ("gpt-4o-mini", "sk-demo-broke", 429),
+    ],
+)
 def test_default_max_retries_gives_three_attempts(model, key, status):
     sim = Simulator(seed=0, faults={"gpt-demo-busy": {"overload_busy_s": 15}})  # busy all the time
     client = make_client(key, sim)
@@ -146,7 +149,9 @@ def test_retries_are_logged_like_the_sdk_logs_them(caplog):
             make_client("sk-demo-broke", sim).chat.completions.create(model="gpt-4o-mini", messages=HELLO)
     lines = [r.getMessage() for r in caplog.records if r.name == "openai._base_client"]
     assert [line.split(" (")[1] for line in lines if line.startswith("Retrying request in")] == [
-        "retry 1 of 2)", "retry 2 of 2)"]
+        "retry 1 of 2)",
+        "retry 2 of 2)",
+    ]
 
 
 async def test_the_user_agent_is_the_sdks_own():
@@ -164,8 +169,10 @@ async def test_the_user_agent_is_the_sdks_own():
 @pytest.mark.parametrize("key", ["sk-demo-ok", None])
 def test_event_hooks_see_the_wire_and_no_key_means_no_authorization(key):
     sent, statuses = [], []
-    hooks = {"request": [lambda r: sent.append(dict(r.headers))],
-             "response": [lambda r: statuses.append(r.status_code)]}
+    hooks = {
+        "request": [lambda r: sent.append(dict(r.headers))],
+        "response": [lambda r: statuses.append(r.status_code)],
+    }
     client = make_client(key, max_retries=0, event_hooks=hooks)
     with pytest.raises(openai.AuthenticationError) if key is None else contextlib.nullcontext():
         client.models.list()

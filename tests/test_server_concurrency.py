@@ -7,9 +7,9 @@ import json
 import threading
 from collections import Counter
 
+from helpers.clock import RealClock
 from helpers.simulator import Simulator
 from helpers.simulator.server import running_server
-from helpers.clock import RealClock
 
 THREADS, PER_THREAD = 8, 200
 
@@ -17,10 +17,19 @@ THREADS, PER_THREAD = 8, 200
 def _worker(port: int, index: int, results: list) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     for i in range(PER_THREAD):
-        body = json.dumps({"model": "gpt-4o-mini", "max_tokens": 10,
-                           "messages": [{"role": "user", "content": f"thread {index} request {i}"}]})
-        conn.request("POST", "/v1/chat/completions", body=body,
-                     headers={"Authorization": "Bearer sk-demo-ok", "Content-Type": "application/json"})
+        body = json.dumps(
+            {
+                "model": "gpt-4o-mini",
+                "max_tokens": 10,
+                "messages": [{"role": "user", "content": f"thread {index} request {i}"}],
+            }
+        )
+        conn.request(
+            "POST",
+            "/v1/chat/completions",
+            body=body,
+            headers={"Authorization": "Bearer sk-demo-ok", "Content-Type": "application/json"},
+        )
         response = conn.getresponse()
         response.read()
         results.append((response.status, response.getheader("x-request-id")))

@@ -7,20 +7,28 @@ import json
 import openai
 import pytest
 
-from helpers.simulator import SimRequest, Simulator, make_client
-from helpers.simulator import endpoints
+from helpers.simulator import SimRequest, Simulator, endpoints, make_client
 from helpers.world import DEFAULT_WORLD_PATH, load_world, world_from_dict
 
 HELLO = [{"role": "user", "content": "Hello"}]
 
 
-@pytest.mark.parametrize("n, content, max_tokens", [
-    (1, "Hello", 50), (1, 'quotes " and \\ and ünïcödé 🙂 and \u0000', 3), (3, "Hi", 50), (2, "x" * 999, 1),
-])
+@pytest.mark.parametrize(
+    "n, content, max_tokens",
+    [
+        (1, "Hello", 50),
+        (1, 'quotes " and \\ and ünïcödé 🙂 and \u0000', 3),
+        (3, "Hi", 50),
+        (2, "x" * 999, 1),
+    ],
+)
 def test_chat_body_is_exactly_indented_json(n, content, max_tokens):
     world = load_world()
-    call = endpoints.parse_chat({"model": "gpt-4o-mini", "n": n, "max_tokens": max_tokens,
-                                 "messages": [{"role": "user", "content": content}]}, world, ("auto",))
+    call = endpoints.parse_chat(
+        {"model": "gpt-4o-mini", "n": n, "max_tokens": max_tokens, "messages": [{"role": "user", "content": content}]},
+        world,
+        ("auto",),
+    )
     text, used = endpoints.chat_json(call, "chatcmpl-abc", 1_790_000_000)
     body = json.loads(text)
     assert text == json.dumps(body, indent=2)
@@ -122,8 +130,14 @@ def test_log_records_every_answer_with_masked_keys():
     with pytest.raises(openai.AuthenticationError):
         make_client("sk-proj-averyrealisticlookingsecret1234", sim).models.list()
     ok, bad = sim.log
-    assert (ok.status, ok.key, ok.org, ok.model, ok.retry_count, ok.code) == (200, "sk-demo-ok", "org-demo",
-                                                                             "gpt-4o-mini", 0, None)
+    assert (ok.status, ok.key, ok.org, ok.model, ok.retry_count, ok.code) == (
+        200,
+        "sk-demo-ok",
+        "org-demo",
+        "gpt-4o-mini",
+        0,
+        None,
+    )
     assert bad.key == "sk-proj-" + "*" * 27 + "1234" and bad.code == "invalid_api_key"
     assert "averyrealistic" not in repr(sim.log)
 
@@ -143,17 +157,29 @@ def test_overload_window_follows_the_clock():
 
 def test_flaky_model_fails_about_one_in_five():
     sim = Simulator(seed=1)
-    statuses = [sim.handle(SimRequest("POST", "/v1/chat/completions", {"Authorization": "Bearer sk-demo-ok"},
-                                      json.dumps({"model": "gpt-demo-flaky", "messages": HELLO}).encode()),
-                           now=i * 0.5).status for i in range(400)]
+    statuses = [
+        sim.handle(
+            SimRequest(
+                "POST",
+                "/v1/chat/completions",
+                {"Authorization": "Bearer sk-demo-ok"},
+                json.dumps({"model": "gpt-demo-flaky", "messages": HELLO}).encode(),
+            ),
+            now=i * 0.5,
+        ).status
+        for i in range(400)
+    ]
     assert 0.14 < statuses.count(500) / len(statuses) < 0.26
     assert set(statuses) == {200, 500}
 
 
-@pytest.mark.parametrize("options, message", [
-    (dict(overload_style="ancient"), "overload_style"),
-    (dict(faults={"gpt-4o-mini": {"explode": 1}}), "unknown fault knob"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (dict(overload_style="ancient"), "overload_style"),
+        (dict(faults={"gpt-4o-mini": {"explode": 1}}), "unknown fault knob"),
+    ],
+)
 def test_bad_options_are_refused_clearly(options, message):
     with pytest.raises(ValueError, match=message):
         Simulator(**options)
@@ -177,13 +203,16 @@ def test_per_day_limits_quote_waits_in_hours():
         client.chat.completions.create(model="gpt-4o-mini", messages=HELLO, max_tokens=10)
     with pytest.raises(openai.RateLimitError) as info:
         client.chat.completions.create(model="gpt-4o-mini", messages=HELLO, max_tokens=10)
-    assert "on requests per day (RPD): Limit 2, Used 2, Requested 1. Please try again in 12h0m0s." in \
-        info.value.body["message"]
+    assert (
+        "on requests per day (RPD): Limit 2, Used 2, Requested 1. Please try again in 12h0m0s."
+        in info.value.body["message"]
+    )
     assert info.value.type == "requests" and info.value.response.headers["retry-after"] == "43200"
     with pytest.raises(openai.RateLimitError) as info:
         client.chat.completions.create(model="gpt-4o-mini", messages=HELLO, max_tokens=2000)
     assert info.value.body["message"].startswith(
-        "Request too large for gpt-4o-mini in organization org-demo on tokens per day (TPD): Limit 1000")
+        "Request too large for gpt-4o-mini in organization org-demo on tokens per day (TPD): Limit 1000"
+    )
 
 
 def test_the_quoted_wait_is_enough_even_when_the_refusal_counts():

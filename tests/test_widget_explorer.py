@@ -61,8 +61,11 @@ def test_every_entry_in_english(explorer, entry):
     verdict = classify_exception(explorer.error)
     assert explorer.verdict == verdict
     assert ("Yes, a retry can help" if verdict.retryable else "No, a retry cannot help") in explorer.advice_view.value
-    sdk_line = "sdk.no.retries" if not entry.sdk_retries else (
-        "sdk.retries.helpful" if verdict.retryable else "sdk.retries.wasted")
+    sdk_line = (
+        "sdk.no.retries"
+        if not entry.sdk_retries
+        else ("sdk.retries.helpful" if verdict.retryable else "sdk.retries.wasted")
+    )
     assert html.escape(text("en", sdk_line)) in explorer.advice_view.value
 
 
@@ -203,18 +206,21 @@ def test_mode_switch_shows_the_right_controls(fresh):
 
 
 # -- bad input -----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("key, model, organization, words", [
-    ("sk-demo-ok", "", "", "Type a model name"),
-    ("sk-demo-ok", "   ", "", "Type a model name"),
-    ("sk-demo-ok", "gpt 4o mini", "", "no spaces"),
-    ("sk-demo-ok", "gpt-4o\nmini", "", "no spaces"),
-    ("sk-demo-ok", "m" * 5_000, "", "model names are short"),
-    ("x" * 10_000, "gpt-4o-mini", "", "10,000 characters"),
-    ("sk-demo ok", "gpt-4o-mini", "", "plain ASCII"),
-    ("sk-démo-ok", "gpt-4o-mini", "", "plain ASCII"),
-    ("sk-demo-ok\x00", "gpt-4o-mini", "", "plain ASCII"),
-    ("sk-demo-ok", "gpt-4o-mini", "org demo", "organization ID"),
-])
+@pytest.mark.parametrize(
+    "key, model, organization, words",
+    [
+        ("sk-demo-ok", "", "", "Type a model name"),
+        ("sk-demo-ok", "   ", "", "Type a model name"),
+        ("sk-demo-ok", "gpt 4o mini", "", "no spaces"),
+        ("sk-demo-ok", "gpt-4o\nmini", "", "no spaces"),
+        ("sk-demo-ok", "m" * 5_000, "", "model names are short"),
+        ("x" * 10_000, "gpt-4o-mini", "", "10,000 characters"),
+        ("sk-demo ok", "gpt-4o-mini", "", "plain ASCII"),
+        ("sk-démo-ok", "gpt-4o-mini", "", "plain ASCII"),
+        ("sk-demo-ok\x00", "gpt-4o-mini", "", "plain ASCII"),
+        ("sk-demo-ok", "gpt-4o-mini", "org demo", "organization ID"),
+    ],
+)
 def test_bad_custom_input_gives_an_inline_message(fresh, key, model, organization, words):
     custom(fresh, key=key, model=model, organization=organization)
     assert words in fresh.message

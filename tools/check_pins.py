@@ -11,8 +11,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-IMPORTS = ("import jupyterlab, ipywidgets, matplotlib, httpx, openai, tenacity, jsonschema, fastjsonschema, helpers.simulator, "
-           "helpers.widgets, helpers.catalog; helpers.catalog.load_catalog(); helpers.simulator.Simulator()")
+IMPORTS = (
+    "import jupyterlab, ipywidgets, matplotlib, httpx, openai, tenacity, jsonschema, fastjsonschema, "
+    "helpers.simulator, helpers.widgets, helpers.catalog; helpers.catalog.load_catalog(); helpers.simulator.Simulator()"
+)
 
 
 def pip_requirements() -> list[str]:

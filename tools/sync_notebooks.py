@@ -51,8 +51,7 @@ def pairs() -> dict[Path, Path]:
 
 def stale() -> list[Path]:
     """The notebooks that differ from what their source produces (missing ones included)."""
-    return [nb for src, nb in pairs().items()
-            if not nb.exists() or nb.read_text(encoding="utf-8") != render(src)]
+    return [nb for src, nb in pairs().items() if not nb.exists() or nb.read_text(encoding="utf-8") != render(src)]
 
 
 def main(argv: list[str]) -> int:

@@ -15,8 +15,12 @@ def _diagnosis(exc) -> dict:
     from ..retry import Kind, classify_exception, sdk_retries
 
     return {
-        "status": exc.status_code, "exception": type(exc).__name__, "type": exc.type, "code": exc.code,
-        "message": exc.body["message"], "request_id": exc.request_id,
+        "status": exc.status_code,
+        "exception": type(exc).__name__,
+        "type": exc.type,
+        "code": exc.code,
+        "message": exc.body["message"],
+        "request_id": exc.request_id,
         "retry": sdk_retries(exc.status_code) and classify_exception(exc).kind is not Kind.QUOTA,
     }
 
@@ -37,21 +41,26 @@ def _explain_diagnosis(case, answer) -> str:
     if len(missing) == len(_DIAGNOSIS_KEYS):
         return f"The dict has none of the keys yet. It needs: {', '.join(_DIAGNOSIS_KEYS)}."
     if missing:
-        return (f"The dict is missing {', '.join(repr(k) for k in missing)}. "
-                f"It needs all of: {', '.join(_DIAGNOSIS_KEYS)}.")
+        return (
+            f"The dict is missing {', '.join(repr(k) for k in missing)}. It needs all of: {', '.join(_DIAGNOSIS_KEYS)}."
+        )
     exc, expected = case.args[0], case.expected
     key = next(k for k in _DIAGNOSIS_KEYS if not _same_value(answer[k], expected[k]))
     if key == "message" and answer[key] == exc.message:
-        hint = ("that is the SDK's summary (`exc.message`, which starts with 'Error code'); the API's own "
-                "sentence is `exc.body['message']`")
+        hint = (
+            "that is the SDK's summary (`exc.message`, which starts with 'Error code'); the API's own "
+            "sentence is `exc.body['message']`"
+        )
     elif key == "exception" and answer[key] is type(exc):
         hint = "return the class *name*, a string: `type(exc).__name__`"
     elif key == "status" and str(answer[key]) == str(exc.status_code):
         hint = "return the status as an int (`exc.status_code`), not a string"
     elif key == "retry":
-        hint = (f"a retry {'can' if expected['retry'] else 'can never'} help here (status {exc.status_code}, type "
-                f"{exc.type!r}, code {exc.code!r}); retry is True for 408, 409, 500 and above, and for a 429 "
-                "unless its type or code is 'insufficient_quota'")
+        hint = (
+            f"a retry {'can' if expected['retry'] else 'can never'} help here (status {exc.status_code}, type "
+            f"{exc.type!r}, code {exc.code!r}); retry is True for 408, 409, 500 and above, and for a 429 "
+            "unless its type or code is 'insufficient_quota'"
+        )
     else:
         hint = f"expected {expected[key]!r}"
     return f"For {case.label}, '{key}' is {answer[key]!r}: {hint}."
@@ -69,12 +78,17 @@ def check_diagnosis(diagnose) -> None:
         "an overloaded model (503)": demo_error("sk-demo-ok", "gpt-demo-busy"),
     }
     cases = [Case(label, (exc,), _diagnosis(exc)) for label, exc in errors.items()]
-    run_cases(diagnose, cases, _explain_diagnosis, same=_same_fields,
-              not_a_function="`diagnose` should be a function: `def diagnose(exc): ...`.",
-              raised="For {label}, `diagnose` raised {error}. Remember that `exc.body` is already the inner error "
-                     "object: `exc.body['message']`.",
-              passed=f"Well done: all {len(cases)} diagnoses are right, including the two 429s: the rate limit is "
-                     "worth a retry, the empty quota never is.")
+    run_cases(
+        diagnose,
+        cases,
+        _explain_diagnosis,
+        same=_same_fields,
+        not_a_function="`diagnose` should be a function: `def diagnose(exc): ...`.",
+        raised="For {label}, `diagnose` raised {error}. Remember that `exc.body` is already the inner error "
+        "object: `exc.body['message']`.",
+        passed=f"Well done: all {len(cases)} diagnoses are right, including the two 429s: the rate limit is "
+        "worth a retry, the empty quota never is.",
+    )
 
 
 def check_wasted_retries(wasted) -> None:
@@ -87,24 +101,36 @@ def check_wasted_retries(wasted) -> None:
     given = [getattr(item, "id", item) for item in wasted]  # Entry objects are fine too
     expected = {i for i, e in catalog.items() if e.sdk_retries and not e.retryable}
     if not given:
-        return _say(False, "`wasted` is empty. Look for entries where `e.sdk_retries` is True and `e.retryable` is "
-                           "False, and keep their `e.id`.")
+        return _say(
+            False,
+            "`wasted` is empty. Look for entries where `e.sdk_retries` is True and `e.retryable` is "
+            "False, and keep their `e.id`.",
+        )
     unknown = [i for i in given if not isinstance(i, str) or i not in catalog]
     if unknown:
         return _say(False, f"These are not catalog ids: {unknown}. Use `e.id` (for example 'quota_exceeded').")
     for item in given:
         if item not in expected:
             e = catalog[item]
-            why = ("a retry can succeed there (retryable is True)" if e.retryable
-                   else "the SDK does not retry it anyway (SDK retries is False)")
+            why = (
+                "a retry can succeed there (retryable is True)"
+                if e.retryable
+                else "the SDK does not retry it anyway (SDK retries is False)"
+            )
             return _say(False, f"'{item}' should not be in the list: {why}.")
     missing = expected - set(given)
     if missing:
-        return _say(False, f"Right so far, but {len(missing)} more entr{'y is' if len(missing) == 1 else 'ies are'} "
-                           "missing. Check every entry, not only the first ones.")
+        return _say(
+            False,
+            f"Right so far, but {len(missing)} more entr{'y is' if len(missing) == 1 else 'ies are'} "
+            "missing. Check every entry, not only the first ones.",
+        )
     statuses = sorted({catalog[i].status for i in expected})
-    return _say(True, f"Exactly: by default the SDK retries these {len(expected)} errors twice although they can never "
-                      f"succeed (status {', '.join(map(str, statuses))}): {', '.join(sorted(expected))}.")
+    return _say(
+        True,
+        f"Exactly: by default the SDK retries these {len(expected)} errors twice although they can never "
+        f"succeed (status {', '.join(map(str, statuses))}): {', '.join(sorted(expected))}.",
+    )
 
 
 def _explain_mask(case, answer) -> str:
@@ -112,26 +138,42 @@ def _explain_mask(case, answer) -> str:
     if not isinstance(answer, str):
         return f"mask({key!r}) returned {answer!r}; it should return a string."
     if len(key) <= 12:
-        return (f"mask({key!r}) returned {answer!r}. A key of 12 characters or fewer has nothing left to hide once "
-                "the first 8 and last 4 are shown: return it unchanged.")
+        return (
+            f"mask({key!r}) returned {answer!r}. A key of 12 characters or fewer has nothing left to hide once "
+            "the first 8 and last 4 are shown: return it unchanged."
+        )
     if len(answer) != len(key):
-        return (f"mask({key!r}) returned {answer!r} ({len(answer)} characters for a key of {len(key)}). "
-                "Use one star per hidden character.")
-    return (f"mask({key!r}) returned {answer!r}; the API would show {case.expected!r} (first 8 and last 4 characters "
-            "kept).")
+        return (
+            f"mask({key!r}) returned {answer!r} ({len(answer)} characters for a key of {len(key)}). "
+            "Use one star per hidden character."
+        )
+    return (
+        f"mask({key!r}) returned {answer!r}; the API would show {case.expected!r} (first 8 and last 4 characters kept)."
+    )
 
 
 def check_mask_key(mask) -> None:
     """Exercise 1 in notebook 02: mask a key the way the API echoes it."""
     from ..simulator import mask_key
 
-    keys = ["sk-demo-revoked", "sk-proj-EXAMPLEnotARealKey0000000000wxyz", "sk-demo-typo0", "sk-demo-typo",
-            "sk-demo-ok", "sk-" + "x" * 30 + "9876"]
+    keys = [
+        "sk-demo-revoked",
+        "sk-proj-EXAMPLEnotARealKey0000000000wxyz",
+        "sk-demo-typo0",
+        "sk-demo-typo",
+        "sk-demo-ok",
+        "sk-" + "x" * 30 + "9876",
+    ]
     cases = [Case(f"mask({key!r})", (key,), mask_key(key)) for key in keys]
-    run_cases(mask, cases, _explain_mask, not_a_function="`mask` should be a function: `def mask(key): ...`.",
-              raised="{label} raised {error}.",
-              passed=f"Well done: mask('sk-demo-revoked') gives {cases[0].expected!r}, just as the API shows it, and "
-                     "short keys come back whole.")
+    run_cases(
+        mask,
+        cases,
+        _explain_mask,
+        not_a_function="`mask` should be a function: `def mask(key): ...`.",
+        raised="{label} raised {error}.",
+        passed=f"Well done: mask('sk-demo-revoked') gives {cases[0].expected!r}, just as the API shows it, and "
+        "short keys come back whole.",
+    )
 
 
 def _explain_401(case, answer) -> str:
@@ -152,18 +194,31 @@ def check_diagnose_401(diagnose_401) -> None:
         Case("the mistyped key sk-demo-typo", (demo_error("sk-demo-typo"),), "invalid_api_key"),
         Case("the revoked key sk-demo-revoked", (demo_error("sk-demo-revoked"),), "invalid_api_key"),
         Case("sk-demo-no-org", (demo_error("sk-demo-no-org"),), "no_organization"),
-        Case("organization='org-elsewhere'", (demo_error("sk-demo-ok", organization="org-elsewhere"),),
-             "mismatched_organization"),
-        Case("organization='org-nowhere'", (demo_error("sk-demo-ok", organization="org-nowhere"),),
-             "invalid_organization"),
-        Case("the restricted key sk-demo-readonly calling a model", (demo_error("sk-demo-readonly"),),
-             "insufficient_permissions"),
+        Case(
+            "organization='org-elsewhere'",
+            (demo_error("sk-demo-ok", organization="org-elsewhere"),),
+            "mismatched_organization",
+        ),
+        Case(
+            "organization='org-nowhere'",
+            (demo_error("sk-demo-ok", organization="org-nowhere"),),
+            "invalid_organization",
+        ),
+        Case(
+            "the restricted key sk-demo-readonly calling a model",
+            (demo_error("sk-demo-readonly"),),
+            "insufficient_permissions",
+        ),
         Case("sk-demo-abroad (a 403)", (demo_error("sk-demo-abroad"),), "not_401"),
         Case("an unknown model (a 404)", (demo_error("sk-demo-ok", "gpt-5-turbo-preview"),), "not_401"),
     ]
-    run_cases(diagnose_401, cases, _explain_401,
-              not_a_function="`diagnose_401` should be a function: `def diagnose_401(exc): ...`.",
-              raised="For {label}, `diagnose_401` raised {error}. Note that `exc.code` can be None, and that the "
-                     "message is `exc.body['message']`.",
-              passed=f"Well done: all {len(cases)} cases diagnosed. Notice that a revoked key and a mistyped key look "
-                     "the same from outside: only the masked key in the message tells them apart.")
+    run_cases(
+        diagnose_401,
+        cases,
+        _explain_401,
+        not_a_function="`diagnose_401` should be a function: `def diagnose_401(exc): ...`.",
+        raised="For {label}, `diagnose_401` raised {error}. Note that `exc.code` can be None, and that the "
+        "message is `exc.body['message']`.",
+        passed=f"Well done: all {len(cases)} cases diagnosed. Notice that a revoked key and a mistyped key look "
+        "the same from outside: only the masked key in the message tells them apart.",
+    )

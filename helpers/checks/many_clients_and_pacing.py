@@ -10,31 +10,40 @@ from ._demo import demo_client
 from ._say import _say
 from .runner import Case, equal_number, is_number, run_cases
 
-
 # Helpers for these checks are prefixed _mc_ (many clients) and _su_ (staying under).
+
 
 def _mc_day(policy, failure_share, seed=0):
     """Notebook 07's scenario: 5 clients × 40 requests against a model failing `failure_share` of the time."""
     from ..experiments import lab_world, run_load
     from ..simulator import Simulator
 
-    simulator = Simulator(lab_world(rpm=6_000, tpm=10_000_000), seed=seed,
-                          faults={"gpt-4o-mini": {"server_error_share": failure_share}})
-    return run_load(clients=5, requests_per_client=40, rpm=6_000, tpm=10_000_000, policy=policy,
-                    simulator=simulator, seed=seed).metrics
+    simulator = Simulator(
+        lab_world(rpm=6_000, tpm=10_000_000), seed=seed, faults={"gpt-4o-mini": {"server_error_share": failure_share}}
+    )
+    return run_load(
+        clients=5, requests_per_client=40, rpm=6_000, tpm=10_000_000, policy=policy, simulator=simulator, seed=seed
+    ).metrics
 
 
 def check_retry_budget(policy) -> None:
     """Exercise 1 in notebook 07: outage load at most 1.2 attempts per request, bad day at least 95 % success."""
     from ..retry import Budget, RetryPolicy
 
-    if isinstance(policy, Budget) or (isinstance(policy, (tuple, list)) and policy
-                                      and all(isinstance(b, Budget) for b in policy)):
-        return _say(False, "That is a budget, not a policy. Wrap it: `RetryPolicy(FullJitter(0.5, 8), "
-                           "(MaxAttempts(4), ...))` (the budgets go in a tuple).")
+    if isinstance(policy, Budget) or (
+        isinstance(policy, (tuple, list)) and policy and all(isinstance(b, Budget) for b in policy)
+    ):
+        return _say(
+            False,
+            "That is a budget, not a policy. Wrap it: `RetryPolicy(FullJitter(0.5, 8), "
+            "(MaxAttempts(4), ...))` (the budgets go in a tuple).",
+        )
     if not isinstance(policy, RetryPolicy):
-        return _say(False, f"`my_policy` should be a RetryPolicy, got {type(policy).__name__}. Start from "
-                           "`RetryPolicy(FullJitter(0.5, 8), (MaxAttempts(6),))`.")
+        return _say(
+            False,
+            f"`my_policy` should be a RetryPolicy, got {type(policy).__name__}. Start from "
+            "`RetryPolicy(FullJitter(0.5, 8), (MaxAttempts(6),))`.",
+        )
     try:
         outage, bad = _mc_day(policy, 1.0), _mc_day(policy, 0.2)
     except Exception as exc:  # a learner's policy may be anything: report, never a traceback
@@ -42,19 +51,31 @@ def check_retry_budget(policy) -> None:
     load, success = outage.attempts / outage.requests, bad.successes / bad.requests
     bad_load = bad.attempts / bad.requests
     if load > 1.2 + 1e-9:
-        return _say(False, f"In the outage your policy sends {load:.2f} attempts per request (at most 1.2 allowed). "
-                           "A cap on attempts alone multiplies the load by the cap; add a budget that runs dry, "
-                           "such as RetryRatio(0.1) or a small RetryQuota(capacity=...).")
+        return _say(
+            False,
+            f"In the outage your policy sends {load:.2f} attempts per request (at most 1.2 allowed). "
+            "A cap on attempts alone multiplies the load by the cap; add a budget that runs dry, "
+            "such as RetryRatio(0.1) or a small RetryQuota(capacity=...).",
+        )
     if bad_load <= 1.0 + 1e-9:
-        return _say(False, f"Your policy never retries, so on the bad day only {success:.0%} of the requests succeed "
-                           "(95 % needed). Let some retries through: MaxAttempts(1) allows none.")
+        return _say(
+            False,
+            f"Your policy never retries, so on the bad day only {success:.0%} of the requests succeed "
+            "(95 % needed). Let some retries through: MaxAttempts(1) allows none.",
+        )
     if success < 0.95:
-        return _say(False, f"The outage stays at {load:.2f}× — good — but on the bad day only {success:.0%} of the "
-                           "requests succeed (95 % needed). A retry ratio refuses retries even when they would work. "
-                           "A RetryQuota refills with every success: try a small one, e.g. capacity=20.")
-    return _say(True, f"Outage: {load:.2f} attempts per request instead of 6. Bad day: {success:.0%} succeed with "
-                      f"{bad_load:.2f} attempts per request. The budget stops retries when they cannot help and allows "
-                      "them when they can.")
+        return _say(
+            False,
+            f"The outage stays at {load:.2f}× — good — but on the bad day only {success:.0%} of the "
+            "requests succeed (95 % needed). A retry ratio refuses retries even when they would work. "
+            "A RetryQuota refills with every success: try a small one, e.g. capacity=20.",
+        )
+    return _say(
+        True,
+        f"Outage: {load:.2f} attempts per request instead of 6. Bad day: {success:.0%} succeed with "
+        f"{bad_load:.2f} attempts per request. The budget stops retries when they cannot help and allows "
+        "them when they can.",
+    )
 
 
 def _mc_worst(retries):
@@ -67,11 +88,15 @@ def _mc_explain_nested(case, answer) -> str:
     if not is_number(answer):
         return f"{case.label} returned {answer!r}; it should return a number of requests."
     if layers and answer == sum(r + 1 for r in layers):
-        return (f"{case.label} gives {answer}: you added the layers. They multiply: every attempt of the layer above "
-                "runs all the attempts of the layer below.")
+        return (
+            f"{case.label} gives {answer}: you added the layers. They multiply: every attempt of the layer above "
+            "runs all the attempts of the layer below."
+        )
     if layers and answer == math.prod(layers):
-        return (f"{case.label} gives {answer}: a layer with r retries makes r + 1 attempts (the first one plus the "
-                "retries).")
+        return (
+            f"{case.label} gives {answer}: a layer with r retries makes r + 1 attempts (the first one plus the "
+            "retries)."
+        )
     if not layers:
         return f"{case.label} gives {answer}: with no retrying layer at all, one call is one request."
     product = " = " + " × ".join(str(r + 1) for r in layers) if len(layers) > 1 else ""
@@ -82,12 +107,17 @@ def check_nested_attempts(worst_case_requests) -> None:
     """Exercise 2 in notebook 07: worst-case HTTP requests of nested retry layers."""
     layers = [[2], [5, 2], [10, 2], [5, 0], [3, 3, 3], [3, 5, 2], [], [0, 0, 0], [2, 5, 2, 1]]
     cases = [Case(f"worst_case_requests({retries})", (list(retries),), _mc_worst(retries)) for retries in layers]
-    run_cases(worst_case_requests, cases, _mc_explain_nested, same=equal_number,
-              not_a_function="`worst_case_requests` should be a function that takes a list of retries per layer.",
-              raised="{label} raised {error}.",
-              passed=f"Right: 6 × 3 = 18 for tenacity over the SDK, 11 × 3 = 33 for the Cookbook's decorator, and "
-                     f"{_mc_worst([3, 5, 2])} for the job queue → tenacity → SDK stack. One call, "
-                     f"{_mc_worst([3, 5, 2])} requests: retry at one layer only.")
+    run_cases(
+        worst_case_requests,
+        cases,
+        _mc_explain_nested,
+        same=equal_number,
+        not_a_function="`worst_case_requests` should be a function that takes a list of retries per layer.",
+        raised="{label} raised {error}.",
+        passed=f"Right: 6 × 3 = 18 for tenacity over the SDK, 11 × 3 = 33 for the Cookbook's decorator, and "
+        f"{_mc_worst([3, 5, 2])} for the job queue → tenacity → SDK stack. One call, "
+        f"{_mc_worst([3, 5, 2])} requests: retry at one layer only.",
+    )
 
 
 def check_pacer(Pacer) -> None:
@@ -103,16 +133,22 @@ def check_pacer(Pacer) -> None:
     try:
         pacer = Pacer(600, clock)
     except Exception as exc:
-        return _say(False, f"`Pacer(600, clock)` raised {type(exc).__name__}: {exc}. Keep the `__init__` given in "
-                           "the exercise.")
+        return _say(
+            False, f"`Pacer(600, clock)` raised {type(exc).__name__}: {exc}. Keep the `__init__` given in the exercise."
+        )
     steps = [  # (idle seconds before, tokens, expected wait, why); 600 a minute is 10 tokens a second
         (0, 600, 0.0, "the bucket starts full, so the first 600 tokens need no wait"),
         (0, 100, 10.0, "the bucket is now empty and refills 10 tokens a second, so 100 tokens need 10 s"),
         (0, 50, 5.0, "right after that, 50 more tokens need 5 s"),
         (2, 50, 3.0, "after 2 s of idling (20 tokens back), 50 tokens need 3 s more"),
         (600, 600, 0.0, "after a long idle the bucket is full again"),
-        (0, 60, 6.0, "the bucket holds at most 600 tokens, so after spending them 60 tokens need 6 s; cap the level at "
-                     "`self.capacity` when you refill"),
+        (
+            0,
+            60,
+            6.0,
+            "the bucket holds at most 600 tokens, so after spending them 60 tokens need 6 s; cap the level at "
+            "`self.capacity` when you refill",
+        ),
     ]
     for idle, tokens, expected, why in steps:
         clock.advance(idle)
@@ -126,11 +162,16 @@ def check_pacer(Pacer) -> None:
             return _say(False, f"`wait_for({tokens})` returned {got!r}; it should return the seconds it slept.")
         if not math.isclose(slept, expected, abs_tol=1e-6):
             if slept == 0 and got > 0:
-                return _say(False, f"`wait_for({tokens})` returned {got:g} but the clock did not move. Sleep with "
-                                   "`self.clock.sleep(seconds)`.")
+                return _say(
+                    False,
+                    f"`wait_for({tokens})` returned {got:g} but the clock did not move. Sleep with "
+                    "`self.clock.sleep(seconds)`.",
+                )
             return _say(False, f"`wait_for({tokens})` slept {slept:g} s; expected {expected:g} s: {why}.")
         if not math.isclose(got, slept, abs_tol=1e-6):
-            return _say(False, f"`wait_for({tokens})` slept {slept:g} s but returned {got!r}. Return the seconds slept.")
+            return _say(
+                False, f"`wait_for({tokens})` slept {slept:g} s but returned {got!r}. Return the seconds slept."
+            )
     simulator = Simulator(lab_world(rpm=10_000, tpm=3_000))
     client = demo_client("sk-lab", simulator)
     body = {"model": "gpt-4o-mini", "max_tokens": 280, "messages": [{"role": "user", "content": "x" * 100}]}
@@ -148,13 +189,22 @@ def check_pacer(Pacer) -> None:
         return _say(False, f"Pacing 20 requests against the simulator raised {type(exc).__name__}: {exc}.")
     ideal = (20 * tokens - 3_000) / (3_000 / 60)
     if refused:
-        return _say(False, f"Against a limit of 3,000 tokens a minute, {refused} of 20 paced requests were still "
-                           "refused: the pacer let them go too early.")
+        return _say(
+            False,
+            f"Against a limit of 3,000 tokens a minute, {refused} of 20 paced requests were still "
+            "refused: the pacer let them go too early.",
+        )
     if simulator.clock.now() > ideal + 1:
-        return _say(False, f"No 429s, but 20 requests took {simulator.clock.now():.1f} s where {ideal:.1f} s is enough: "
-                           "the pacer waits longer than it needs to.")
-    return _say(True, f"Your pacer sent 20 requests of {tokens} tokens against 3,000 tokens a minute with no 429, in "
-                      f"{simulator.clock.now():.1f} s, as fast as the limit allows. That is all a throttle is.")
+        return _say(
+            False,
+            f"No 429s, but 20 requests took {simulator.clock.now():.1f} s where {ideal:.1f} s is enough: "
+            "the pacer waits longer than it needs to.",
+        )
+    return _say(
+        True,
+        f"Your pacer sent 20 requests of {tokens} tokens against 3,000 tokens a minute with no 429, in "
+        f"{simulator.clock.now():.1f} s, as fast as the limit allows. That is all a throttle is.",
+    )
 
 
 _SU_NEIGHBOUR_EVERY_S, _SU_DEADLINE_S = 6.0, 110.0
@@ -167,8 +217,10 @@ def check_batch_settings(max_concurrency, headroom) -> None:
     if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
         return _say(False, f"MAX_CONCURRENCY should be a whole number of at least 1, got {max_concurrency!r}.")
     if isinstance(headroom, bool) or not isinstance(headroom, (int, float)) or not 0 < headroom <= 1:
-        return _say(False, f"HEADROOM should be a share of the limit between 0 (excluded) and 1, got {headroom!r}; "
-                           "0.9 means 90 %.")
+        return _say(
+            False,
+            f"HEADROOM should be a share of the limit between 0 (excluded) and 1, got {headroom!r}; 0.9 means 90 %.",
+        )
     try:
         results, simulator, finished = run_batch(max_concurrency, headroom, neighbour_every=_SU_NEIGHBOUR_EVERY_S)
     except Exception as exc:
@@ -177,23 +229,39 @@ def check_batch_settings(max_concurrency, headroom) -> None:
     refused = sum(entry.status == 429 for entry in simulator.log)
     planned = headroom * RPM
     if refused:
-        return _say(False, f"{refused} request{'s were' if refused > 1 else ' was'} refused with 429 on the key. "
-                           f"Your throttle plans for {planned:g} "
-                           f"of the {RPM} requests a minute, but the neighbour also takes about "
-                           f"{60 / _SU_NEIGHBOUR_EVERY_S:g}: lower HEADROOM.")
+        return _say(
+            False,
+            f"{refused} request{'s were' if refused > 1 else ' was'} refused with 429 on the key. "
+            f"Your throttle plans for {planned:g} "
+            f"of the {RPM} requests a minute, but the neighbour also takes about "
+            f"{60 / _SU_NEIGHBOUR_EVERY_S:g}: lower HEADROOM.",
+        )
     if done < len(results):
-        return _say(False, f"Only {done} of {len(results)} jobs were done. Run `try_settings(MAX_CONCURRENCY, HEADROOM)` "
-                           "to see what happened.")
+        return _say(
+            False,
+            f"Only {done} of {len(results)} jobs were done. Run `try_settings(MAX_CONCURRENCY, HEADROOM)` "
+            "to see what happened.",
+        )
     if finished > _SU_DEADLINE_S:
         most = int(max_concurrency * _SU_DEADLINE_S / LATENCY_S)
         if most < len(results):
-            hint = (f"with {max_concurrency} request{'s' if max_concurrency > 1 else ''} in flight and "
-                    f"{LATENCY_S:g} s per answer, at most {most} answers can arrive in {_SU_DEADLINE_S:g} s, "
-                    "whatever the throttle allows: raise MAX_CONCURRENCY")
+            hint = (
+                f"with {max_concurrency} request{'s' if max_concurrency > 1 else ''} in flight and "
+                f"{LATENCY_S:g} s per answer, at most {most} answers can arrive in {_SU_DEADLINE_S:g} s, "
+                "whatever the throttle allows: raise MAX_CONCURRENCY"
+            )
         else:
-            hint = (f"your throttle plans for only {planned:g} of the {RPM} requests a minute, leaving capacity "
-                    "unused: raise HEADROOM a little")
-        return _say(False, f"No 429s, well done, but the batch finished at {finished:.0f} s, after the "
-                           f"{_SU_DEADLINE_S:g} s deadline: {hint}.")
-    return _say(True, f"All {done} jobs done at {finished:.0f} s with no 429 for you or the neighbour: "
-                      f"{max_concurrency} in flight, planning for {planned:g} of {RPM} requests a minute.")
+            hint = (
+                f"your throttle plans for only {planned:g} of the {RPM} requests a minute, leaving capacity "
+                "unused: raise HEADROOM a little"
+            )
+        return _say(
+            False,
+            f"No 429s, well done, but the batch finished at {finished:.0f} s, after the "
+            f"{_SU_DEADLINE_S:g} s deadline: {hint}.",
+        )
+    return _say(
+        True,
+        f"All {done} jobs done at {finished:.0f} s with no 429 for you or the neighbour: "
+        f"{max_concurrency} in flight, planning for {planned:g} of {RPM} requests a minute.",
+    )

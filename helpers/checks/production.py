@@ -28,8 +28,11 @@ def check_retrying(make_retrying) -> None:
     if problem:
         return _say(False, f"Calling your Retrying raised {problem}. Return a tenacity Retrying(...) object.")
     if len(quota.log) != 1:
-        return _say(False, f"A quota error was sent {len(quota.log)} times. Pass `retry=retry_if_exception(...)` "
-                           "with a predicate that says no to errors that cannot succeed (try is_retryable).")
+        return _say(
+            False,
+            f"A quota error was sent {len(quota.log)} times. Pass `retry=retry_if_exception(...)` "
+            "with a predicate that says no to errors that cannot succeed (try is_retryable).",
+        )
     failing, problem = run("sk-demo-ok", "gpt-demo-flaky", {"gpt-demo-flaky": {"server_error_share": 1.0}})
     if problem:
         hint = ""
@@ -37,25 +40,40 @@ def check_retrying(make_retrying) -> None:
             hint = " Pass `reraise=True` so that the API's own error comes through."
         return _say(False, f"Against a model that always fails, calling your Retrying raised {problem}.{hint}")
     if len(failing.log) != 4:
-        return _say(False, f"Against a model that always fails, your Retrying sent {len(failing.log)} requests; "
-                           "stop after 4 attempts with `stop=stop_after_attempt(4)`.")
+        return _say(
+            False,
+            f"Against a model that always fails, your Retrying sent {len(failing.log)} requests; "
+            "stop after 4 attempts with `stop=stop_after_attempt(4)`.",
+        )
     if failing.clock.now() <= 0:
-        return _say(False, "No simulated time passed between the attempts: add jittered waits "
-                           "(`wait=wait_random_exponential(...)`) and `sleep=sim.clock.sleep`.")
-    return _say(True, f"One request for the quota error, four for the failing model, with "
-                      f"{failing.clock.now():.1f} simulated seconds of backoff between them. One layer, done right.")
+        return _say(
+            False,
+            "No simulated time passed between the attempts: add jittered waits "
+            "(`wait=wait_random_exponential(...)`) and `sleep=sim.clock.sleep`.",
+        )
+    return _say(
+        True,
+        f"One request for the quota error, four for the failing model, with "
+        f"{failing.clock.now():.1f} simulated seconds of backoff between them. One layer, done right.",
+    )
 
 
 def check_nested_worst_case(requests_per_call, worst_case_s) -> None:
     """Exercise in notebook 09: tenacity's 3 attempts around the SDK's max_retries=3, timeout 45 s."""
     if requests_per_call == 3 + 3:
-        return _say(False, "Layers multiply, they do not add: each of tenacity's attempts runs the SDK's own "
-                           "retries.")
+        return _say(False, "Layers multiply, they do not add: each of tenacity's attempts runs the SDK's own retries.")
     if requests_per_call != 12:
-        return _say(False, f"{requests_per_call!r} requests? The SDK makes max_retries + 1 = 4 attempts, and "
-                           "tenacity calls it up to 3 times.")
+        return _say(
+            False,
+            f"{requests_per_call!r} requests? The SDK makes max_retries + 1 = 4 attempts, and "
+            "tenacity calls it up to 3 times.",
+        )
     if worst_case_s != 12 * 45:
-        return _say(False, f"{requests_per_call} requests is right. For the time, each request can wait the "
-                           "full 45 s timeout.")
-    return _say(True, "12 requests and 9 minutes of waiting for one call. Pick one layer, and a timeout "
-                      "that matches what the caller can wait.")
+        return _say(
+            False, f"{requests_per_call} requests is right. For the time, each request can wait the full 45 s timeout."
+        )
+    return _say(
+        True,
+        "12 requests and 9 minutes of waiting for one call. Pick one layer, and a timeout "
+        "that matches what the caller can wait.",
+    )

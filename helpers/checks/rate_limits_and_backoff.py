@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import openai
 
@@ -22,8 +23,10 @@ def _rl_explain_try_again_in(case, answer) -> str:
     if case.expected == 0:
         hint = "used + requested is within the limit, so the request fits now: return 0 (never a negative wait)"
     elif math.isinf(case.expected):
-        hint = ("a request larger than the whole limit can never fit, however long you wait: return math.inf when "
-                "requested > limit")
+        hint = (
+            "a request larger than the whole limit can never fit, however long you wait: return math.inf when "
+            "requested > limit"
+        )
     elif close(answer, excess):
         hint = f"{answer:g} is the excess in units, not seconds: divide it by the refill rate, limit / window_s"
     elif close(answer, requested / (limit / window)):
@@ -43,18 +46,30 @@ def check_try_again_in(try_again_in) -> None:
         Case("the worked example (TPM 10,000, used 8,554, requested 3,082)", (10_000, 8_554, 3_082), 9.816),
         Case("the free tier's 4th request (RPM 3, used 3, requested 1)", (3, 3, 1), 20.0),
         Case("a small overshoot (TPM 40,000, used 39,000, requested 3,000)", (40_000, 39_000, 3_000), 3.0),
-        Case("a daily limit (RPD 200, used 200, requested 1, window_s=86_400)", (200, 200, 1), 432.0,
-             kwargs={"window_s": 86_400}),
+        Case(
+            "a daily limit (RPD 200, used 200, requested 1, window_s=86_400)",
+            (200, 200, 1),
+            432.0,
+            kwargs={"window_s": 86_400},
+        ),
         Case("a request that fits (TPM 30,000, used 1,000, requested 500)", (30_000, 1_000, 500), 0.0),
-        Case("a request larger than the whole limit (TPM 10,000, used 0, requested 12,000)", (10_000, 0, 12_000),
-             math.inf),
+        Case(
+            "a request larger than the whole limit (TPM 10,000, used 0, requested 12,000)",
+            (10_000, 0, 12_000),
+            math.inf,
+        ),
     ]
-    run_cases(try_again_in, cases, _rl_explain_try_again_in, same=close,
-              not_a_function="`try_again_in` should be a function: `def try_again_in(limit, used, requested, "
-                             "window_s=60): ...`.",
-              raised="For {label}, try_again_in raised {error}.",
-              passed=f"All {len(cases)} cases right. Formatted like the API, the worked example gives "
-                     f"{format_duration(cases[0].expected)!r}: the message said 'Please try again in 9.816s'.")
+    run_cases(
+        try_again_in,
+        cases,
+        _rl_explain_try_again_in,
+        same=close,
+        not_a_function="`try_again_in` should be a function: `def try_again_in(limit, used, requested, "
+        "window_s=60): ...`.",
+        raised="For {label}, try_again_in raised {error}.",
+        passed=f"All {len(cases)} cases right. Formatted like the API, the worked example gives "
+        f"{format_duration(cases[0].expected)!r}: the message said 'Please try again in 9.816s'.",
+    )
 
 
 def _rl_headers(limit_requests, remaining_requests, limit_tokens, remaining_tokens):
@@ -63,13 +78,18 @@ def _rl_headers(limit_requests, remaining_requests, limit_tokens, remaining_toke
 
     from ..ratelimit import format_duration
 
-    return httpx.Headers({
-        "x-ratelimit-limit-requests": str(limit_requests), "x-ratelimit-limit-tokens": str(limit_tokens),
-        "x-ratelimit-remaining-requests": str(remaining_requests),
-        "x-ratelimit-remaining-tokens": str(remaining_tokens),
-        "x-ratelimit-reset-requests": format_duration((limit_requests - remaining_requests) / (limit_requests / 60)),
-        "x-ratelimit-reset-tokens": format_duration((limit_tokens - remaining_tokens) / (limit_tokens / 60)),
-    })
+    return httpx.Headers(
+        {
+            "x-ratelimit-limit-requests": str(limit_requests),
+            "x-ratelimit-limit-tokens": str(limit_tokens),
+            "x-ratelimit-remaining-requests": str(remaining_requests),
+            "x-ratelimit-remaining-tokens": str(remaining_tokens),
+            "x-ratelimit-reset-requests": format_duration(
+                (limit_requests - remaining_requests) / (limit_requests / 60)
+            ),
+            "x-ratelimit-reset-tokens": format_duration((limit_tokens - remaining_tokens) / (limit_tokens / 60)),
+        }
+    )
 
 
 def _rl_waits(headers, tokens):
@@ -100,8 +120,10 @@ def _rl_explain_until_fits(case, answer) -> str:
     elif case.expected == 0:
         hint = "the request fits right now: return 0, never a negative number"
     elif _rl_near(answer, wait_t) and wait_r > wait_t:
-        hint = ("the tokens are there, but x-ratelimit-remaining-requests is 0: a request also needs one request from "
-                "the requests bucket. Work out both waits and return the longer one")
+        hint = (
+            "the tokens are there, but x-ratelimit-remaining-requests is 0: a request also needs one request from "
+            "the requests bucket. Work out both waits and return the longer one"
+        )
     elif _rl_near(answer, wait_t + wait_r):
         hint = "both buckets refill at the same time: take the longer of the two waits (max), not their sum"
     elif _rl_near(answer, tokens / (limit_t / 60)):
@@ -109,25 +131,42 @@ def _rl_explain_until_fits(case, answer) -> str:
     elif _rl_near(answer, (tokens - left_t) / limit_t):
         hint = "the limit is per minute: the refill rate is limit / 60 tokens per second"
     else:
-        hint = (f"expected {case.expected:g} s: missing tokens ÷ (token limit / 60), or one missing request ÷ "
-                "(request limit / 60), whichever is longer")
+        hint = (
+            f"expected {case.expected:g} s: missing tokens ÷ (token limit / 60), or one missing request ÷ "
+            "(request limit / 60), whichever is longer"
+        )
     return f"For {case.label} you return {answer!r}: {hint}."
 
 
 def check_seconds_until_fits(seconds_until_fits) -> None:
     """Exercise 2 in notebook 03: from the x-ratelimit-* headers, how long until a request of N tokens fits."""
-    cases = [Case(label, (headers, tokens), _rl_until_fits(headers, tokens)) for label, headers, tokens in [
-        ("3,082 tokens with 1,446 left of 30,000 per minute", _rl_headers(500, 499, 30_000, 1_446), 3_082),
-        ("1,000 tokens with plenty of everything left", _rl_headers(500, 400, 200_000, 150_000), 1_000),
-        ("51 tokens when no request is left (the free tier after 3 requests)", _rl_headers(3, 0, 40_000, 39_847), 51),
-        ("2,000 tokens with no tokens and no requests left", _rl_headers(60, 0, 10_000, 0), 2_000),
-        ("40,000 tokens against a limit of 30,000 tokens per minute", _rl_headers(500, 499, 30_000, 30_000), 40_000),
-    ]]
-    if not run_cases(seconds_until_fits, cases, _rl_explain_until_fits, same=_rl_near,
-                     not_a_function="`seconds_until_fits` should be a function: `def seconds_until_fits(headers, "
-                                    "tokens): ...`.",
-                     raised="For {label}, your function raised {error}. Header values are text: convert them with "
-                            "int(headers['x-ratelimit-remaining-tokens'])."):
+    cases = [
+        Case(label, (headers, tokens), _rl_until_fits(headers, tokens))
+        for label, headers, tokens in [
+            ("3,082 tokens with 1,446 left of 30,000 per minute", _rl_headers(500, 499, 30_000, 1_446), 3_082),
+            ("1,000 tokens with plenty of everything left", _rl_headers(500, 400, 200_000, 150_000), 1_000),
+            (
+                "51 tokens when no request is left (the free tier after 3 requests)",
+                _rl_headers(3, 0, 40_000, 39_847),
+                51,
+            ),
+            ("2,000 tokens with no tokens and no requests left", _rl_headers(60, 0, 10_000, 0), 2_000),
+            (
+                "40,000 tokens against a limit of 30,000 tokens per minute",
+                _rl_headers(500, 499, 30_000, 30_000),
+                40_000,
+            ),
+        ]
+    ]
+    if not run_cases(
+        seconds_until_fits,
+        cases,
+        _rl_explain_until_fits,
+        same=_rl_near,
+        not_a_function="`seconds_until_fits` should be a function: `def seconds_until_fits(headers, tokens): ...`.",
+        raised="For {label}, your function raised {error}. Header values are text: convert them with "
+        "int(headers['x-ratelimit-remaining-tokens']).",
+    ):
         return
     # and against the simulator: wait as long as the function says, then the request must go through
     client = demo_client("sk-demo-free")
@@ -146,10 +185,16 @@ def check_seconds_until_fits(seconds_until_fits) -> None:
     try:
         client.chat.completions.create(model="gpt-4o-mini", messages=messages, max_tokens=50)
     except openai.RateLimitError:
-        return _say(False, f"On real headers from the free tier you said {wait:g} s, but after waiting that long the "
-                           "request was still refused. Expected about 20 seconds.")
-    return _say(True, f"All {len(cases)} cases right, and on the free tier your answer ({wait:g} s) was long enough: "
-                      "the next request went straight through.")
+        return _say(
+            False,
+            f"On real headers from the free tier you said {wait:g} s, but after waiting that long the "
+            "request was still refused. Expected about 20 seconds.",
+        )
+    return _say(
+        True,
+        f"All {len(cases)} cases right, and on the free tier your answer ({wait:g} s) was long enough: "
+        "the next request went straight through.",
+    )
 
 
 def _rl_explain_tokens(case, answer) -> str:
@@ -176,8 +221,12 @@ def check_rate_limit_tokens(rate_limit_tokens) -> None:
     """Exercise 3 in notebook 03: the tokens a request counts against TPM, before it is answered."""
     requests = [
         ("one short message, max_tokens=50", [{"role": "user", "content": "Hello there!"}], 50, 1),
-        ("a system and a user message of 5 characters each, max_tokens=20",
-         [{"role": "system", "content": "Be ok"}, {"role": "user", "content": "Hi yo"}], 20, 1),
+        (
+            "a system and a user message of 5 characters each, max_tokens=20",
+            [{"role": "system", "content": "Be ok"}, {"role": "user", "content": "Hi yo"}],
+            20,
+            1,
+        ),
         ("a long prompt, max_tokens=4000", [{"role": "user", "content": "Summarise this. " * 250}], 4000, 1),
         ("three answers at once (n=3), max_tokens=100", [{"role": "user", "content": "Name a colour."}], 100, 3),
     ]
@@ -186,17 +235,23 @@ def check_rate_limit_tokens(rate_limit_tokens) -> None:
     for label, messages, max_tokens, n in requests:  # the expected count is what the simulator counts
         client.chat.completions.create(model="gpt-4o-mini", messages=messages, max_tokens=max_tokens, n=n)
         cases.append(Case(label, (messages, max_tokens), client.simulator.log[-1].tokens, kwargs={"n": n}))
-    run_cases(rate_limit_tokens, cases, _rl_explain_tokens, same=equal_number,
-              not_a_function="`rate_limit_tokens` should be a function: `def rate_limit_tokens(messages, max_tokens, "
-                             "n=1): ...`.",
-              raised="For {label}, your function raised {error}. `messages` is a list of dicts: read each "
-                     "`message['content']`.",
-              passed=f"All {len(cases)} requests counted exactly as the simulator counts them. Notice that the long "
-                     "prompt with max_tokens=4000 holds back 5,000 tokens of your limit, whatever the answer's real "
-                     "length.")
+    run_cases(
+        rate_limit_tokens,
+        cases,
+        _rl_explain_tokens,
+        same=equal_number,
+        not_a_function="`rate_limit_tokens` should be a function: `def rate_limit_tokens(messages, max_tokens, "
+        "n=1): ...`.",
+        raised="For {label}, your function raised {error}. `messages` is a list of dicts: read each "
+        "`message['content']`.",
+        passed=f"All {len(cases)} requests counted exactly as the simulator counts them. Notice that the long "
+        "prompt with max_tokens=4000 holds back 5,000 tokens of your limit, whatever the answer's real "
+        "length.",
+    )
 
 
 # -- notebook 06 -------------------------------------------------------------------------------------------------
+
 
 def check_full_jitter(full_jitter) -> None:
     """Exercise 1 in notebook 06: full jitter, a uniform draw between 0 and the capped exponential."""
@@ -218,12 +273,16 @@ def check_full_jitter(full_jitter) -> None:
                 return _say(False, f"{call} returned {odd!r}; return a number of seconds.")
             low, top, mean = min(values), max(values), sum(values) / len(values)
             if all(math.isclose(v, ceiling) for v in values):
-                return _say(False, f"{call} always returns {ceiling:g}, the ceiling itself: that is plain capped "
-                                   "exponential backoff. Full jitter draws a random delay between 0 and the ceiling: "
-                                   "rng.uniform(0, ceiling).")
+                return _say(
+                    False,
+                    f"{call} always returns {ceiling:g}, the ceiling itself: that is plain capped "
+                    "exponential backoff. Full jitter draws a random delay between 0 and the ceiling: "
+                    "rng.uniform(0, ceiling).",
+                )
             if low < 0:
-                return _say(False, f"{call} returned {low:g}: a delay is never negative. Draw between 0 and the "
-                                   "ceiling.")
+                return _say(
+                    False, f"{call} returned {low:g}: a delay is never negative. Draw between 0 and the ceiling."
+                )
             if top > ceiling + 1e-9:
                 if n == 1 and top <= 2 * base + 1e-9:
                     hint = "the first retry (n = 1) may wait at most `base`: use base · 2^(n − 1), not base · 2^n"
@@ -233,19 +292,31 @@ def check_full_jitter(full_jitter) -> None:
                     hint = f"no delay should be above min(cap, base · 2^(n − 1)) = {ceiling:g}"
                 return _say(False, f"{call} returned {top:g}: {hint}.")
             if low > 0.4 * ceiling:
-                return _say(False, f"{call} never went below {low:.3g} (the ceiling is {ceiling:g}). Never less than "
-                                   "half is equal jitter; full jitter may pick anything from 0 up to the ceiling.")
+                return _say(
+                    False,
+                    f"{call} never went below {low:.3g} (the ceiling is {ceiling:g}). Never less than "
+                    "half is equal jitter; full jitter may pick anything from 0 up to the ceiling.",
+                )
             if not 0.42 * ceiling <= mean <= 0.58 * ceiling:
-                return _say(False, f"The delays of {call} average {mean:.3g}, but draws spread evenly between 0 and "
-                                   f"{ceiling:g} average about {ceiling / 2:g}. Use rng.uniform(0, ceiling).")
+                return _say(
+                    False,
+                    f"The delays of {call} average {mean:.3g}, but draws spread evenly between 0 and "
+                    f"{ceiling:g} average about {ceiling / 2:g}. Use rng.uniform(0, ceiling).",
+                )
     same_a = [full_jitter(3, 0.5, 8.0, random.Random(42)) for _ in range(3)]
     rng_b = random.Random(42)
     again = [full_jitter(3, 0.5, 8.0, random.Random(42)) for _ in range(3)]
     if same_a != again or len({full_jitter(3, 0.5, 8.0, rng_b) for _ in range(5)}) == 1:
-        return _say(False, "The delays do not come from the `rng` you are given: two generators with the same seed "
-                           "should give the same delays. Use rng.uniform(...) or rng.random(), not the random module.")
-    return _say(True, "Right: every delay lies between 0 and min(cap, base · 2^(n − 1)), they average half of it, "
-                      "and the same seed gives the same delays. That is exactly helpers.retry.FullJitter.")
+        return _say(
+            False,
+            "The delays do not come from the `rng` you are given: two generators with the same seed "
+            "should give the same delays. Use rng.uniform(...) or rng.random(), not the random module.",
+        )
+    return _say(
+        True,
+        "Right: every delay lies between 0 and min(cap, base · 2^(n − 1)), they average half of it, "
+        "and the same seed gives the same delays. That is exactly helpers.retry.FullJitter.",
+    )
 
 
 class _BLStop(BaseException):
@@ -298,8 +369,11 @@ def check_retry_loop(call_with_retries) -> None:
     from ..simulator import Simulator
 
     if not callable(call_with_retries):
-        return _say(False, "`call_with_retries` should be a function: `def call_with_retries(send, clock, rng, "
-                           "max_attempts=6, base=0.5, cap=30.0): ...`.")
+        return _say(
+            False,
+            "`call_with_retries` should be a function: `def call_with_retries(send, clock, rng, "
+            "max_attempts=6, base=0.5, cap=30.0): ...`.",
+        )
 
     def setup(key="sk-demo-ok", model="gpt-4o-mini", sim=None, before=0, **extra):
         sim = sim or Simulator()
@@ -318,22 +392,62 @@ def check_retry_loop(call_with_retries) -> None:
     small = Simulator(lab_world(rpm=60, tpm=10_000))
     never = "(classify_exception(exc).retryable is False)"
     scenarios = [  # (label, setup, Kind.OK or the exception that must come through, attempts, Retry-After, hint)
-        ("the free tier's 4th request (429, Retry-After: 20)", setup("sk-demo-free", before=3, max_tokens=50),
-         Kind.OK, 2, 20.0, "a rate-limit 429 clears once the bucket refills"),
-        ("an overloaded model (503, Retry-After: 5)", setup(model="gpt-demo-busy"), Kind.OK, 2, 5.0,
-         "a 503 is an openai.InternalServerError and is worth a retry"),
-        ("a model that always fails (500, no Retry-After)", setup(sim=flaky, model="gpt-demo-flaky"),
-         openai.InternalServerError, 4, None, "a 500 is worth retrying, up to max_attempts attempts"),
-        ("an organization out of quota (429 insufficient_quota)", setup("sk-demo-broke"), openai.RateLimitError, 1,
-         None, f"a billing error never clears by waiting {never}"),
-        ("a wrong key (401)", setup("sk-demo-typo"), openai.AuthenticationError, 1, None,
-         f"the same key fails every time {never}"),
-        ("a request larger than the whole TPM limit (429 Request too large)",
-         setup("sk-lab", sim=small, max_tokens=12_000), openai.RateLimitError, 1, None,
-         "it can never fit, however long you wait (classify_exception says so)"),
-        ("an overloaded model asking for 300 s (more than the SDK's 120 s)",
-         setup(sim=long_wait, model="gpt-demo-busy"), openai.InternalServerError, 1, None,
-         "give up when the server asks for more than 120 s (classify_exception says retryable=False)"),
+        (
+            "the free tier's 4th request (429, Retry-After: 20)",
+            setup("sk-demo-free", before=3, max_tokens=50),
+            Kind.OK,
+            2,
+            20.0,
+            "a rate-limit 429 clears once the bucket refills",
+        ),
+        (
+            "an overloaded model (503, Retry-After: 5)",
+            setup(model="gpt-demo-busy"),
+            Kind.OK,
+            2,
+            5.0,
+            "a 503 is an openai.InternalServerError and is worth a retry",
+        ),
+        (
+            "a model that always fails (500, no Retry-After)",
+            setup(sim=flaky, model="gpt-demo-flaky"),
+            openai.InternalServerError,
+            4,
+            None,
+            "a 500 is worth retrying, up to max_attempts attempts",
+        ),
+        (
+            "an organization out of quota (429 insufficient_quota)",
+            setup("sk-demo-broke"),
+            openai.RateLimitError,
+            1,
+            None,
+            f"a billing error never clears by waiting {never}",
+        ),
+        (
+            "a wrong key (401)",
+            setup("sk-demo-typo"),
+            openai.AuthenticationError,
+            1,
+            None,
+            f"the same key fails every time {never}",
+        ),
+        (
+            "a request larger than the whole TPM limit (429 Request too large)",
+            setup("sk-lab", sim=small, max_tokens=12_000),
+            openai.RateLimitError,
+            1,
+            None,
+            "it can never fit, however long you wait (classify_exception says so)",
+        ),
+        (
+            "an overloaded model asking for 300 s (more than the SDK's 120 s)",
+            setup(sim=long_wait, model="gpt-demo-busy"),
+            openai.InternalServerError,
+            1,
+            None,
+            "give up when the server asks for more than 120 s (classify_exception says retryable=False)",
+        ),
     ]
     options = dict(max_attempts=4, base=0.5, cap=2.0)
     for label, (sim, send, start), expected, attempts_expected, retry_after, hint in scenarios:
@@ -342,56 +456,89 @@ def check_retry_loop(call_with_retries) -> None:
         outcome, value = _bl_run(call_with_retries, counted, sim.clock, rng=random.Random(7), **options)
         log = sim.log[start:]
         if (outcome == "stopped" and value == "real sleep") or time.perf_counter() - began > 2:
-            return _say(False, "Your loop called time.sleep, which would really wait. Use clock.sleep(seconds): the "
-                               "simulator's clock is virtual, so a minute passes at once.")
+            return _say(
+                False,
+                "Your loop called time.sleep, which would really wait. Use clock.sleep(seconds): the "
+                "simulator's clock is virtual, so a minute passes at once.",
+            )
         if outcome == "stopped":
-            return _say(False, f"For {label}, your loop sent more than 40 attempts. Stop after max_attempts attempts "
-                               "(the check passes max_attempts=4).")
+            return _say(
+                False,
+                f"For {label}, your loop sent more than 40 attempts. Stop after max_attempts attempts "
+                "(the check passes max_attempts=4).",
+            )
         if outcome == "raised" and isinstance(value, TypeError) and not log:
-            return _say(False, f"Calling your loop raised TypeError: {value}. The check calls "
-                               "call_with_retries(send, clock, rng=..., max_attempts=4, base=0.5, cap=2.0).")
+            return _say(
+                False,
+                f"Calling your loop raised TypeError: {value}. The check calls "
+                "call_with_retries(send, clock, rng=..., max_attempts=4, base=0.5, cap=2.0).",
+            )
         if expected is Kind.OK:
             if len(log) >= 2:
                 gap = log[1].time - log[0].time
                 if gap < retry_after - 1e-6:
-                    return _say(False, f"For {label}, your second attempt went out {gap:.2f} s after the first, but "
-                                       f"the server asked for {retry_after:g} s. Wait at least the Retry-After "
-                                       "(classify_exception(exc).retry_after holds it, in seconds).")
+                    return _say(
+                        False,
+                        f"For {label}, your second attempt went out {gap:.2f} s after the first, but "
+                        f"the server asked for {retry_after:g} s. Wait at least the Retry-After "
+                        "(classify_exception(exc).retry_after holds it, in seconds).",
+                    )
                 if gap > retry_after + options["cap"] + 1e-6:
-                    return _say(False, f"For {label}, your loop waited {gap:.1f} s, though the server said "
-                                       f"{retry_after:g} s. Wait max(Retry-After, backoff), not more.")
+                    return _say(
+                        False,
+                        f"For {label}, your loop waited {gap:.1f} s, though the server said "
+                        f"{retry_after:g} s. Wait max(Retry-After, backoff), not more.",
+                    )
             if outcome == "raised":
-                return _say(False, f"For {label}, your loop raised {type(value).__name__} after {len(log)} "
-                                   f"attempt(s): {hint}. Retry it.")
+                return _say(
+                    False,
+                    f"For {label}, your loop raised {type(value).__name__} after {len(log)} "
+                    f"attempt(s): {hint}. Retry it.",
+                )
             if value is None:
                 return _say(False, f"For {label}, your loop returned None. Return what send() returned.")
             if len(log) != attempts_expected:
-                return _say(False, f"For {label}, your loop needed {len(log)} attempts; waiting the Retry-After "
-                                   f"once gets there in {attempts_expected}.")
+                return _say(
+                    False,
+                    f"For {label}, your loop needed {len(log)} attempts; waiting the Retry-After "
+                    f"once gets there in {attempts_expected}.",
+                )
             continue
         if outcome == "result":
-            return _say(False, f"For {label}, your loop returned the {type(value).__name__} instead of raising it. "
-                               "When you give up, re-raise the last exception (a bare `raise` inside the except "
-                               "block).")
+            return _say(
+                False,
+                f"For {label}, your loop returned the {type(value).__name__} instead of raising it. "
+                "When you give up, re-raise the last exception (a bare `raise` inside the except "
+                "block).",
+            )
         if not isinstance(value, expected):
-            return _say(False, f"For {label}, your loop raised {type(value).__name__}: {value}. Expected the API's "
-                               f"{expected.__name__} to come through unchanged.")
+            return _say(
+                False,
+                f"For {label}, your loop raised {type(value).__name__}: {value}. Expected the API's "
+                f"{expected.__name__} to come through unchanged.",
+            )
         if len(log) != attempts_expected:
             if attempts_expected == 1:
-                return _say(False, f"For {label}, your loop sent {len(log)} requests; one is enough: "
-                                   f"{hint}.")
-            return _say(False, f"For {label}, your loop sent {len(log)} requests; with max_attempts=4 it should send "
-                               f"4: {hint}.")
+                return _say(False, f"For {label}, your loop sent {len(log)} requests; one is enough: {hint}.")
+            return _say(
+                False, f"For {label}, your loop sent {len(log)} requests; with max_attempts=4 it should send 4: {hint}."
+            )
         if attempts_expected > 1:
-            waits = [b.time - a.time for a, b in zip(log, log[1:])]
+            waits = [b.time - a.time for a, b in pairwise(log)]
             ceilings = [min(options["cap"], options["base"] * 2 ** (n - 1)) for n in range(1, len(waits) + 1)]
             if sum(waits) <= 0:
-                return _say(False, f"For {label}, your loop retried without waiting at all. Without a Retry-After, "
-                                   "wait full_jitter(n, base, cap, rng) before retry n.")
+                return _say(
+                    False,
+                    f"For {label}, your loop retried without waiting at all. Without a Retry-After, "
+                    "wait full_jitter(n, base, cap, rng) before retry n.",
+                )
             if any(w > c + 1e-6 for w, c in zip(waits, ceilings)):
                 shown = ", ".join(f"{w:.2f}" for w in waits)
-                return _say(False, f"For {label} your loop waited {shown} s; without a Retry-After, retry n should "
-                                   "wait full_jitter(n, base, cap, rng): at most min(cap, base · 2^(n − 1)).")
+                return _say(
+                    False,
+                    f"For {label} your loop waited {shown} s; without a Retry-After, retry n should "
+                    "wait full_jitter(n, base, cap, rng): at most min(cap, base · 2^(n − 1)).",
+                )
     # one more: a bug in the caller's own code is not retried
     calls = []
 
@@ -402,8 +549,14 @@ def check_retry_loop(call_with_retries) -> None:
     outcome, value = _bl_run(call_with_retries, buggy, Simulator().clock, rng=random.Random(7), **options)
     if outcome != "raised" or not isinstance(value, ValueError) or len(calls) != 1:
         what = f"called send() {len(calls)} times" if len(calls) != 1 else f"ended with {outcome} {value!r}"
-        return _say(False, f"When send() raises a ValueError (a bug in your own code), your loop {what}. Do not retry "
-                           "it: classify_exception(exc).retryable is False, so re-raise it at once.")
-    return _say(True, f"All {len(scenarios) + 1} cases right: your loop waits at least the Retry-After, backs off with "
-                      "full jitter when there is none, gives up after max_attempts, and never retries an error that "
-                      "cannot succeed.")
+        return _say(
+            False,
+            f"When send() raises a ValueError (a bug in your own code), your loop {what}. Do not retry "
+            "it: classify_exception(exc).retryable is False, so re-raise it at once.",
+        )
+    return _say(
+        True,
+        f"All {len(scenarios) + 1} cases right: your loop waits at least the Retry-After, backs off with "
+        "full jitter when there is none, gives up after max_attempts, and never retries an error that "
+        "cannot succeed.",
+    )

@@ -27,9 +27,17 @@ class Case:
     kwargs: dict = field(default_factory=dict)
 
 
-def run_cases(fn, cases: Sequence[Case], explain: Callable[[Case, Any], str], *, passed: str | None = None,
-              not_a_function: str | None = None, same: Callable[[Any, Any], bool] = operator.eq,
-              raised: str = "For {label}, your function raised {error}.", tally: str | None = None) -> bool:
+def run_cases(
+    fn,
+    cases: Sequence[Case],
+    explain: Callable[[Case, Any], str],
+    *,
+    passed: str | None = None,
+    not_a_function: str | None = None,
+    same: Callable[[Any, Any], bool] = operator.eq,
+    raised: str = "For {label}, your function raised {error}.",
+    tally: str | None = None,
+) -> bool:
     """Call `fn` on each case and say `explain(case, answer)` for the first wrong answer, or `passed` when all
     are right (None when the caller has more to check). True when all are right.
 

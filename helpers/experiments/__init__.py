@@ -6,6 +6,17 @@ from .occ import BROOKER_STRATEGIES, ContentionResult, run_contention, sweep
 from .sdk_load import NestingResult, SDKLoadResult, measure_nesting, run_sdk_load
 
 __all__ = [
-    "BROOKER_STRATEGIES", "ContentionResult", "LoadResult", "Metrics", "NestingResult", "SDKLoadResult", "TraceRow",
-    "lab_world", "measure_nesting", "run_contention", "run_load", "run_sdk_load", "sweep",
+    "BROOKER_STRATEGIES",
+    "ContentionResult",
+    "LoadResult",
+    "Metrics",
+    "NestingResult",
+    "SDKLoadResult",
+    "TraceRow",
+    "lab_world",
+    "measure_nesting",
+    "run_contention",
+    "run_load",
+    "run_sdk_load",
+    "sweep",
 ]

@@ -32,9 +32,11 @@ class _Parser(argparse.ArgumentParser):
 
 def _add_contention(sub) -> None:
     p = sub.add_parser(
-        "contention", help="Brooker's contended-row experiment: writes and completion time per backoff strategy",
+        "contention",
+        help="Brooker's contended-row experiment: writes and completion time per backoff strategy",
         description="Many clients race to update one row under optimistic concurrency; each backoff strategy "
-                    "is run the same number of times and the means are printed.")
+        "is run the same number of times and the means are printed.",
+    )
     p.add_argument("--clients", type=int, default=100, help="clients racing for the row (default 100)")
     p.add_argument("--runs", type=int, default=100, help="independent runs per strategy (default 100)")
     p.add_argument("--seed", type=int, default=0, help="seed; the same seed gives the same numbers (default 0)")
@@ -58,24 +60,43 @@ def _as_flags(message: str) -> str:
     for name in ("clients", "runs", "seed", "base_ms", "cap_ms"):
         flag = "--" + name.replace("_", "-")
         if re.match(rf"{name}\b", message):
-            message = flag + message[len(name):]
+            message = flag + message[len(name) :]
         message = message.replace(f"{name} (", f"{flag} (")  # 'base_ms (9) must not be above cap_ms (5)'
     return message.replace("allow_large=True (command line: --allow-large)", "--allow-large")
 
 
 def _contention(args) -> int:
     try:
-        results = run_contention(args.clients, args.runs, seed=args.seed, strategies=contention_strategies(),
-                                 base_ms=args.base_ms, cap_ms=args.cap_ms, allow_large=args.allow_large)
+        results = run_contention(
+            args.clients,
+            args.runs,
+            seed=args.seed,
+            strategies=contention_strategies(),
+            base_ms=args.base_ms,
+            cap_ms=args.cap_ms,
+            allow_large=args.allow_large,
+        )
     except ValueError as exc:
         raise UsageError(_as_flags(str(exc))) from None
     if args.json:
-        print(json.dumps({"experiment": "contention", "clients": args.clients, "runs": args.runs,
-                          "seed": args.seed, "base_ms": args.base_ms, "cap_ms": args.cap_ms,
-                          "results": [r.summary() for r in results]}))
+        print(
+            json.dumps(
+                {
+                    "experiment": "contention",
+                    "clients": args.clients,
+                    "runs": args.runs,
+                    "seed": args.seed,
+                    "base_ms": args.base_ms,
+                    "cap_ms": args.cap_ms,
+                    "results": [r.summary() for r in results],
+                }
+            )
+        )
         return 0
-    print(f"Contended row (OCC): {args.clients} clients, {args.runs} runs, seed {args.seed}, "
-          f"backoff base {args.base_ms:g} ms, cap {args.cap_ms:g} ms")
+    print(
+        f"Contended row (OCC): {args.clients} clients, {args.runs} runs, seed {args.seed}, "
+        f"backoff base {args.base_ms:g} ms, cap {args.cap_ms:g} ms"
+    )
     print(f"{'strategy':<20} {'mean writes':>12} {'mean completion (ms)':>21}")
     for r in results:
         print(f"{r.strategy:<20} {r.mean_writes:>12.1f} {r.mean_completion_ms:>21.1f}")

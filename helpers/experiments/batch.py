@@ -16,12 +16,20 @@ from .engine import lab_world
 from .sdk_load import run_coroutine
 
 RPM, TPM, LATENCY_S = 30, 40_000, 2.0
-JOBS = [{"model": "gpt-4o-mini", "max_tokens": 200,
-         "messages": [{"role": "user", "content": f"Summarise document {i}: " + "lorem ipsum " * 30}]}
-        for i in range(60)]
+JOBS = [
+    {
+        "model": "gpt-4o-mini",
+        "max_tokens": 200,
+        "messages": [{"role": "user", "content": f"Summarise document {i}: " + "lorem ipsum " * 30}],
+    }
+    for i in range(60)
+]
 POLICY = RetryPolicy(RetryAfter(FullJitter(0.5, 8)), (MaxAttempts(6),))
-NEIGHBOUR_REQUEST = {"model": "gpt-4o-mini", "max_tokens": 50,
-                     "messages": [{"role": "user", "content": "Status report, please."}]}
+NEIGHBOUR_REQUEST = {
+    "model": "gpt-4o-mini",
+    "max_tokens": 50,
+    "messages": [{"role": "user", "content": "Status report, please."}],
+}
 
 
 class BatchRun(NamedTuple):
@@ -30,8 +38,9 @@ class BatchRun(NamedTuple):
     finished_s: float  # simulated seconds until the last job ended
 
 
-def run_batch(max_concurrency: int, headroom: float | None = None, *, key: str = "sk-lab",
-              neighbour_every: float | None = None) -> BatchRun:
+def run_batch(
+    max_concurrency: int, headroom: float | None = None, *, key: str = "sk-lab", neighbour_every: float | None = None
+) -> BatchRun:
     """Send the JOBS with `process_all`, at most `max_concurrency` at a time. `headroom=None` sends without
     a throttle; otherwise a throttle plans for that share of the limit. `neighbour_every=s` adds another
     program on the same key that sends one request every s seconds until the batch is done."""
@@ -42,8 +51,14 @@ def run_batch(max_concurrency: int, headroom: float | None = None, *, key: str =
     finished: list[float] = []
 
     async def batch():
-        results = await process_all(JOBS, lambda body: http.post("/chat/completions", json=body), policy=POLICY,
-                                    clock=clock, throttle=throttle, max_concurrency=max_concurrency)
+        results = await process_all(
+            JOBS,
+            lambda body: http.post("/chat/completions", json=body),
+            policy=POLICY,
+            clock=clock,
+            throttle=throttle,
+            max_concurrency=max_concurrency,
+        )
         finished.append(clock.now())
         return results
 

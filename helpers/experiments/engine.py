@@ -11,10 +11,10 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..retry.classify import OK, Kind, Verdict, classify
-from ..retry.policy import RetryPolicy
-from ..retry.policies import FullJitter
 from ..retry.budgets import MaxAttempts
+from ..retry.classify import OK, Kind, Verdict, classify
+from ..retry.policies import FullJitter
+from ..retry.policy import RetryPolicy
 from ..retry.throttle import Throttle
 from ..simulator import SimRequest, Simulator
 from ..world import DEFAULT_WORLD_PATH, World, world_from_dict
@@ -54,16 +54,26 @@ def lab_world(rpm: int, tpm: int, rpd: int | None = None) -> World:
     raw = json.loads(DEFAULT_WORLD_PATH.read_text(encoding="utf-8"))
     limits = {"rpm": rpm, "tpm": tpm, **({"rpd": rpd} if rpd else {})}
     raw["tiers"]["lab"] = {"payment_method": True, "limits": {"default": limits}}
-    raw["organizations"][LAB_ORG] = {"name": "Lab", "tier": "lab", "spend_usd": 0.0, "limit_usd": None,
-                                     "billing_code": "insufficient_quota"}
+    raw["organizations"][LAB_ORG] = {
+        "name": "Lab",
+        "tier": "lab",
+        "spend_usd": 0.0,
+        "limit_usd": None,
+        "billing_code": "insufficient_quota",
+    }
     raw["keys"][LAB_KEY] = {"user": "user-ada", "org": LAB_ORG}
     raw["users"]["user-ada"]["orgs"].append(LAB_ORG)
     return world_from_dict(raw)
 
 
 def _check_params(clients, requests_per_client, prompt_tokens, max_tokens, rpm, tpm, horizon_s, stagger_s):
-    for name, value, low in (("clients", clients, 1), ("requests_per_client", requests_per_client, 1),
-                             ("max_tokens", max_tokens, 1), ("rpm", rpm, 1), ("tpm", tpm, 1)):
+    for name, value, low in (
+        ("clients", clients, 1),
+        ("requests_per_client", requests_per_client, 1),
+        ("max_tokens", max_tokens, 1),
+        ("rpm", rpm, 1),
+        ("tpm", tpm, 1),
+    ):
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise ValueError(f"{name} must be a whole number of at least {low}, got {value!r}")
     for name, value in (("prompt_tokens", prompt_tokens), ("horizon_s", horizon_s), ("stagger_s", stagger_s)):
@@ -117,7 +127,8 @@ def run_load(
     if expected > MAX_ATTEMPTS_WITHOUT_ASKING and not allow_large:
         raise ValueError(
             f"this experiment could make up to {expected:,} attempts and take minutes; use fewer clients or "
-            "requests, a tighter attempt budget, or pass allow_large=True to run it anyway")
+            "requests, a tighter attempt budget, or pass allow_large=True to run it anyway"
+        )
     sim = simulator or Simulator(lab_world(rpm, tpm), seed=seed)
     rng = random.Random(seed)
     requests = {size: _request(model, key, *size) for size in set(workload)}
@@ -174,15 +185,28 @@ def run_load(
             heapq.heappush(heap, (now + error_latency_s + wait, c))
     if progress is not None:
         progress(1.0)
-    params = dict(clients=clients, requests_per_client=requests_per_client, workload=workload, rpm=rpm, tpm=tpm, policy=policy.describe(), throttle=throttle,
-                  stagger_s=stagger_s, latency_s=latency_s, horizon_s=horizon_s, model=model, seed=seed)
+    params = dict(
+        clients=clients,
+        requests_per_client=requests_per_client,
+        workload=workload,
+        rpm=rpm,
+        tpm=tpm,
+        policy=policy.describe(),
+        throttle=throttle,
+        stagger_s=stagger_s,
+        latency_s=latency_s,
+        horizon_s=horizon_s,
+        model=model,
+        seed=seed,
+    )
     metrics = compute_metrics(trace, clients * requests_per_client, rpm=rpm, latency_s=latency_s)
     return LoadResult(trace, metrics, params, sim)
 
 
 def _request(model: str, key: str, prompt_tokens: int, max_tokens: int) -> SimRequest:
-    body = json.dumps({"model": model, "max_tokens": max_tokens,
-                       "messages": [{"role": "user", "content": "x" * (prompt_tokens * 4)}]}).encode()
+    body = json.dumps(
+        {"model": model, "max_tokens": max_tokens, "messages": [{"role": "user", "content": "x" * (prompt_tokens * 4)}]}
+    ).encode()
     return SimRequest("POST", "/v1/chat/completions", {"authorization": f"Bearer {key}"}, body)
 
 
@@ -197,4 +221,3 @@ def _next_request(heap, state, policies, c, at, requests_per_client) -> None:
 def _attempt_bound(policy: RetryPolicy) -> int:
     caps = [b.attempts for b in policy.budgets if hasattr(b, "attempts")]
     return min(caps) if caps else 50
-

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from ..retry.classify import Kind
 
 
-
 @dataclass
 class Metrics:
     requests: int  # logical requests in the workload
@@ -57,11 +56,21 @@ def compute_metrics(trace, requests: int, *, rpm: float, latency_s: float = 0.0)
     goodput = successes / span if span > 0 else 0.0
     limit_rps = rpm / 60.0
     return Metrics(
-        requests=requests, successes=successes, gave_up=gave_up, unfinished=requests - successes - gave_up,
-        attempts=len(trace), by_kind=dict(kinds), rate_limited=sum(n for k, n in kinds.items() if k.rate_limited),
-        quota_errors=kinds[Kind.QUOTA], amplification=len(trace) / successes if successes else math.inf,
-        goodput_rps=goodput, limit_rps=limit_rps, goodput_share=successes / (rpm + limit_rps * span),
-        latency_p50=percentile(latencies, 50), latency_p95=percentile(latencies, 95),
-        latency_p99=percentile(latencies, 99), drain_time_s=end,
+        requests=requests,
+        successes=successes,
+        gave_up=gave_up,
+        unfinished=requests - successes - gave_up,
+        attempts=len(trace),
+        by_kind=dict(kinds),
+        rate_limited=sum(n for k, n in kinds.items() if k.rate_limited),
+        quota_errors=kinds[Kind.QUOTA],
+        amplification=len(trace) / successes if successes else math.inf,
+        goodput_rps=goodput,
+        limit_rps=limit_rps,
+        goodput_share=successes / (rpm + limit_rps * span),
+        latency_p50=percentile(latencies, 50),
+        latency_p95=percentile(latencies, 95),
+        latency_p99=percentile(latencies, 99),
+        drain_time_s=end,
         wasted=sum(n for k, n in kinds.items() if k.never_succeeds),
     )

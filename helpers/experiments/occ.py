@@ -120,8 +120,11 @@ class ContentionResult:
 
     def summary(self) -> dict:
         """The per-strategy entry of the CLI's JSON (contract 4)."""
-        return {"strategy": self.strategy, "mean_writes": self.mean_writes,
-                "mean_completion_ms": self.mean_completion_ms}
+        return {
+            "strategy": self.strategy,
+            "mean_writes": self.mean_writes,
+            "mean_completion_ms": self.mean_completion_ms,
+        }
 
 
 def _check_count(name: str, value: object) -> int:
@@ -177,11 +180,13 @@ def _refuse_if_large(work: int, what: str) -> None:
         raise ValueError(
             f"{what} is too large to run quickly (estimated work clients² × runs × strategies = {work:.2g}, "
             f"limit {MAX_WORK:.2g}); it would take minutes or longer. Use fewer clients or runs, or run it anyway with "
-            f"allow_large=True (command line: --allow-large).")
+            f"allow_large=True (command line: --allow-large)."
+        )
 
 
-def _run_point(clients: int, runs: int, seed: int, names: Sequence[str], base: float,
-               cap: float) -> list[ContentionResult]:
+def _run_point(
+    clients: int, runs: int, seed: int, names: Sequence[str], base: float, cap: float
+) -> list[ContentionResult]:
     results = []
     for name in names:
         policy = contention_backoff(name, base, cap)
@@ -190,14 +195,21 @@ def _run_point(clients: int, runs: int, seed: int, names: Sequence[str], base: f
             count, finished = simulate(clients, policy, run_rng(seed, name, clients, run))
             writes.append(count)
             times.append(finished)
-        results.append(ContentionResult(name, clients, runs, sum(writes) / runs, sum(times) / runs,
-                                        tuple(writes), tuple(times)))
+        results.append(
+            ContentionResult(name, clients, runs, sum(writes) / runs, sum(times) / runs, tuple(writes), tuple(times))
+        )
     return results
 
 
-def run_contention(clients: int, runs: int, seed: int = 0, strategies: str | Iterable[str] = BROOKER_STRATEGIES,
-                   base_ms: float = BASE_MS, cap_ms: float = CAP_MS,
-                   allow_large: bool = False) -> list[ContentionResult]:
+def run_contention(
+    clients: int,
+    runs: int,
+    seed: int = 0,
+    strategies: str | Iterable[str] = BROOKER_STRATEGIES,
+    base_ms: float = BASE_MS,
+    cap_ms: float = CAP_MS,
+    allow_large: bool = False,
+) -> list[ContentionResult]:
     """The contended-row experiment at one client count: one result per strategy, in the order given.
 
     The same arguments always give the same numbers. Raises ValueError, naming the parameter, on bad input,
@@ -206,14 +218,21 @@ def run_contention(clients: int, runs: int, seed: int = 0, strategies: str | Ite
     clients = _check_count("clients", clients)
     runs, names, base, cap = _check_common(runs, seed, strategies, base_ms, cap_ms)
     if not allow_large:
-        _refuse_if_large(estimate_work(clients, runs, len(names)),
-                         f"{clients} clients × {runs} runs × {len(names)} strategies")
+        _refuse_if_large(
+            estimate_work(clients, runs, len(names)), f"{clients} clients × {runs} runs × {len(names)} strategies"
+        )
     return _run_point(clients, runs, seed, names, base, cap)
 
 
-def sweep(client_counts: Iterable[int] = range(10, 200, 10), runs: int = 100, seed: int = 0,
-          strategies: str | Iterable[str] = BROOKER_STRATEGIES, base_ms: float = BASE_MS, cap_ms: float = CAP_MS,
-          allow_large: bool = False) -> list[ContentionResult]:
+def sweep(
+    client_counts: Iterable[int] = range(10, 200, 10),
+    runs: int = 100,
+    seed: int = 0,
+    strategies: str | Iterable[str] = BROOKER_STRATEGIES,
+    base_ms: float = BASE_MS,
+    cap_ms: float = CAP_MS,
+    allow_large: bool = False,
+) -> list[ContentionResult]:
     """run_contention over several client counts (Brooker's: 10, 20, ..., 190), concatenated in order.
 
     The size check applies to the whole sweep; Brooker's full sweep with 100 runs needs allow_large=True.
@@ -226,8 +245,10 @@ def sweep(client_counts: Iterable[int] = range(10, 200, 10), runs: int = 100, se
         raise ValueError("client_counts must hold at least one client count")
     runs, names, base, cap = _check_common(runs, seed, strategies, base_ms, cap_ms)
     if not allow_large:
-        _refuse_if_large(sum(estimate_work(c, runs, len(names)) for c in counts),
-                         f"a sweep over {len(counts)} client counts × {runs} runs × {len(names)} strategies")
+        _refuse_if_large(
+            sum(estimate_work(c, runs, len(names)) for c in counts),
+            f"a sweep over {len(counts)} client counts × {runs} runs × {len(names)} strategies",
+        )
     results = []
     for clients in counts:
         results.extend(_run_point(clients, runs, seed, names, base, cap))

@@ -47,9 +47,17 @@ def run_coroutine(coro):
     return box["result"]
 
 
-async def arun_sdk_load(*, clients: int = 20, calls_per_client: int = 3, rpm: int = 60, tpm: int = 100_000,
-                        max_retries: int = 2, model: str = "gpt-4o-mini", key: str = LAB_KEY,
-                        seed: int = 0) -> SDKLoadResult:
+async def arun_sdk_load(
+    *,
+    clients: int = 20,
+    calls_per_client: int = 3,
+    rpm: int = 60,
+    tpm: int = 100_000,
+    max_retries: int = 2,
+    model: str = "gpt-4o-mini",
+    key: str = LAB_KEY,
+    seed: int = 0,
+) -> SDKLoadResult:
     if clients < 1 or calls_per_client < 1:
         raise ValueError(f"clients and calls_per_client must be at least 1, got {clients} and {calls_per_client}")
     sim = Simulator(lab_world(rpm, tpm), seed=seed, clock=ConcurrentVirtualClock())
@@ -61,7 +69,8 @@ async def arun_sdk_load(*, clients: int = 20, calls_per_client: int = 3, rpm: in
         for _ in range(calls_per_client):
             try:
                 await client.chat.completions.create(
-                    model=model, max_tokens=50, messages=[{"role": "user", "content": f"client {index}"}])
+                    model=model, max_tokens=50, messages=[{"role": "user", "content": f"client {index}"}]
+                )
                 outcomes["ok"] += 1
             except openai.APIError as exc:
                 outcomes[type(exc).__name__] += 1
@@ -71,8 +80,13 @@ async def arun_sdk_load(*, clients: int = 20, calls_per_client: int = 3, rpm: in
     await asyncio.gather(*(one_client(i) for i in range(clients)))
     ok = outcomes.pop("ok", 0)
     return SDKLoadResult(
-        calls=clients * calls_per_client, succeeded=ok, errors=dict(outcomes), http_attempts=len(sim.log),
-        retries=sum(1 for e in sim.log if (e.retry_count or 0) > 0), finished_at=finished[0], simulator=sim,
+        calls=clients * calls_per_client,
+        succeeded=ok,
+        errors=dict(outcomes),
+        http_attempts=len(sim.log),
+        retries=sum(1 for e in sim.log if (e.retry_count or 0) > 0),
+        finished_at=finished[0],
+        simulator=sim,
     )
 
 
@@ -94,6 +108,10 @@ def measure_nesting(outer_attempts: int = 6, sdk_max_retries: int = 2, seed: int
     sim = Simulator(seed=seed, faults={"gpt-demo-busy": {"overload_period_s": 1.0, "overload_busy_s": 1.0}})
     sdk = make_client("sk-demo-ok", sim, max_retries=sdk_max_retries, seed=seed)
     policy = RetryPolicy(FullJitter(1.0, 60.0), (MaxAttempts(outer_attempts),))
-    send_with_retries(lambda: sdk.chat.completions.create(model="gpt-demo-busy", messages=[
-        {"role": "user", "content": "Hello"}]), policy, sim.clock, seed=seed)
+    send_with_retries(
+        lambda: sdk.chat.completions.create(model="gpt-demo-busy", messages=[{"role": "user", "content": "Hello"}]),
+        policy,
+        sim.clock,
+        seed=seed,
+    )
     return NestingResult(outer_attempts, sdk_max_retries + 1, len(sim.log))

@@ -70,10 +70,15 @@ class RetryQuota(Budget):
     timeouts and dropped connections); a first-try success earns `success_reward`; a success after retries
     refunds what its last retry cost. No tokens, no retry."""
 
-    def __init__(self, capacity: float = 500, retry_cost: float = 5, timeout_cost: float = 10,
-                 success_reward: float = 1):
-        for name, value in (("capacity", capacity), ("retry_cost", retry_cost), ("timeout_cost", timeout_cost),
-                            ("success_reward", success_reward)):
+    def __init__(
+        self, capacity: float = 500, retry_cost: float = 5, timeout_cost: float = 10, success_reward: float = 1
+    ):
+        for name, value in (
+            ("capacity", capacity),
+            ("retry_cost", retry_cost),
+            ("timeout_cost", timeout_cost),
+            ("success_reward", success_reward),
+        ):
             if value < 0:
                 raise ValueError(f"{name} must not be negative, got {value!r}")
         self.capacity, self.tokens = capacity, capacity

@@ -14,10 +14,15 @@ from dataclasses import dataclass
 from enum import Enum
 
 #: The codes of 429s that are about money, not speed: waiting never clears them (openai-api.md §3).
-BILLING_CODES = frozenset({
-    "insufficient_quota", "credit_balance_exhausted", "organization_spend_limit_exceeded",
-    "project_spend_limit_exceeded", "organization_usage_limit_exceeded",
-})
+BILLING_CODES = frozenset(
+    {
+        "insufficient_quota",
+        "credit_balance_exhausted",
+        "organization_spend_limit_exceeded",
+        "project_spend_limit_exceeded",
+        "organization_usage_limit_exceeded",
+    }
+)
 DEFAULT_MAX_RETRY_AFTER = 120.0
 
 
@@ -144,8 +149,13 @@ def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
     return None
 
 
-def classify(status: int, headers: Mapping[str, str] | None = None, body: Mapping | None = None, *,
-             max_retry_after: float = DEFAULT_MAX_RETRY_AFTER) -> Verdict:
+def classify(
+    status: int,
+    headers: Mapping[str, str] | None = None,
+    body: Mapping | None = None,
+    *,
+    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
+) -> Verdict:
     """Verdict for an HTTP answer. `body` is the parsed JSON (with or without the outer "error" key)."""
     if status < 400:
         return OK

@@ -86,9 +86,15 @@ def _judge(result: Any, error: BaseException | None) -> tuple[Verdict, int | Non
 _CATCH = (Exception,)  # every failure is classified; the verdict decides whether another try is worth it
 
 
-def send_with_retries(send: Callable[[], Any], policy: RetryPolicy, clock: Clock, *, seed: int = 0,
-                      rng: random.Random | None = None, on_retry: Callable[[Attempt], None] | None = None,
-                      ) -> RetryOutcome:
+def send_with_retries(
+    send: Callable[[], Any],
+    policy: RetryPolicy,
+    clock: Clock,
+    *,
+    seed: int = 0,
+    rng: random.Random | None = None,
+    on_retry: Callable[[Attempt], None] | None = None,
+) -> RetryOutcome:
     """Call `send()` until it succeeds or the policy gives up. HTTP errors come back as responses (httpx)
     or exceptions (the SDK); both are classified. Returns every attempt; `.unwrap()` gives the result."""
     run = _Run(policy, clock, rng or random.Random(seed), on_retry)
@@ -103,9 +109,15 @@ def send_with_retries(send: Callable[[], Any], policy: RetryPolicy, clock: Clock
         clock.sleep(wait)
 
 
-async def asend_with_retries(send: Callable[[], Awaitable[Any]], policy: RetryPolicy, clock: Clock, *,
-                             seed: int = 0, rng: random.Random | None = None,
-                             on_retry: Callable[[Attempt], None] | None = None) -> RetryOutcome:
+async def asend_with_retries(
+    send: Callable[[], Awaitable[Any]],
+    policy: RetryPolicy,
+    clock: Clock,
+    *,
+    seed: int = 0,
+    rng: random.Random | None = None,
+    on_retry: Callable[[Attempt], None] | None = None,
+) -> RetryOutcome:
     """The async twin of `send_with_retries`: `send()` returns an awaitable; waits use `clock.asleep`."""
     run = _Run(policy, clock, rng or random.Random(seed), on_retry)
     while True:

@@ -33,8 +33,9 @@ class Backoff:
     name = "backoff"
     formula = ""
 
-    def delay(self, n: int, rng: random.Random, previous: float | None = None,
-              retry_after: float | None = None) -> float | None:
+    def delay(
+        self, n: int, rng: random.Random, previous: float | None = None, retry_after: float | None = None
+    ) -> float | None:
         """Seconds to wait before retry n; None means: do not retry."""
         raise NotImplementedError
 
@@ -95,7 +96,7 @@ class _Exponential(Backoff):
     def ceiling(self, n: int) -> float:
         """min(cap, base·2^(n−1+first_exponent)), without overflow for huge n."""
         exponent = min(n - 1 + self.first_exponent, 1000)
-        return min(self.cap, self.base * 2.0 ** exponent)
+        return min(self.cap, self.base * 2.0**exponent)
 
 
 class Exponential(_Exponential):
@@ -182,8 +183,10 @@ class RetryAfter(Backoff):
     def __post_init__(self):
         _check_non_negative(cap=self.cap, jitter=self.jitter)
         self.name = f"retry-after + {self.inner.name}"
-        self.formula = (f"RA + U(0, {self.jitter:g}·RA) if 0 < RA ≤ {self.cap:g} s; stop if RA > {self.cap:g} s; "
-                        f"else {self.inner.formula}")
+        self.formula = (
+            f"RA + U(0, {self.jitter:g}·RA) if 0 < RA ≤ {self.cap:g} s; stop if RA > {self.cap:g} s; "
+            f"else {self.inner.formula}"
+        )
 
     def delay(self, n, rng, previous=None, retry_after=None):
         if retry_after is not None and math.isfinite(retry_after) and retry_after > 0:

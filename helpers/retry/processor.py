@@ -27,9 +27,16 @@ class JobResult:
         return self.outcome is not None and self.outcome.ok
 
 
-async def process_all(bodies: Sequence[Mapping], send: Callable[[Mapping], Awaitable], *, policy: RetryPolicy,
-                      clock: Clock, throttle: Throttle | None = None, max_concurrency: int = 8,
-                      seed: int = 0) -> list[JobResult]:
+async def process_all(
+    bodies: Sequence[Mapping],
+    send: Callable[[Mapping], Awaitable],
+    *,
+    policy: RetryPolicy,
+    clock: Clock,
+    throttle: Throttle | None = None,
+    max_concurrency: int = 8,
+    seed: int = 0,
+) -> list[JobResult]:
     """Send every body with `send(body)` (an async call returning an httpx.Response), at most
     `max_concurrency` at a time. Results come back in the order of `bodies`."""
     if max_concurrency < 1:

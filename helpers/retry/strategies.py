@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .policies import (Backoff, Constant, DecorrelatedJitter, EqualJitter, Exponential, FullJitter, NoBackoff,
-                       OpenAISDK)
+from .policies import Backoff, Constant, DecorrelatedJitter, EqualJitter, Exponential, FullJitter, NoBackoff, OpenAISDK
 
 
 @dataclass(frozen=True)
@@ -54,15 +53,37 @@ def make_backoff(strategy: str, base: float = 0.5, cap: float = 8.0, first_expon
 for _strategy in (
     Strategy("none", "retry at once", "0", lambda base, cap, first: NoBackoff()),
     Strategy("constant", "constant", "base", lambda base, cap, first: Constant(base)),
-    Strategy("exponential", "exponential", "min(cap, base·2^(n−1))",
-             lambda base, cap, first: Exponential(base, cap, first_exponent=first)),
-    Strategy("equal_jitter", "equal jitter", "t/2 + U(0, t/2), t = min(cap, base·2^(n−1))",
-             lambda base, cap, first: EqualJitter(base, cap, first_exponent=first)),
-    Strategy("full_jitter", "full jitter", "U(0, min(cap, base·2^(n−1)))",
-             lambda base, cap, first: FullJitter(base, cap, first_exponent=first)),
-    Strategy("decorrelated_jitter", "decorrelated jitter", "min(cap, U(base, 3·previous))",
-             lambda base, cap, first: DecorrelatedJitter(base, cap)),
-    Strategy("openai_sdk", "the OpenAI SDK's schedule", OpenAISDK.formula, lambda base, cap, first: OpenAISDK(),
-             scales=False, honours_retry_after=True),
+    Strategy(
+        "exponential",
+        "exponential",
+        "min(cap, base·2^(n−1))",
+        lambda base, cap, first: Exponential(base, cap, first_exponent=first),
+    ),
+    Strategy(
+        "equal_jitter",
+        "equal jitter",
+        "t/2 + U(0, t/2), t = min(cap, base·2^(n−1))",
+        lambda base, cap, first: EqualJitter(base, cap, first_exponent=first),
+    ),
+    Strategy(
+        "full_jitter",
+        "full jitter",
+        "U(0, min(cap, base·2^(n−1)))",
+        lambda base, cap, first: FullJitter(base, cap, first_exponent=first),
+    ),
+    Strategy(
+        "decorrelated_jitter",
+        "decorrelated jitter",
+        "min(cap, U(base, 3·previous))",
+        lambda base, cap, first: DecorrelatedJitter(base, cap),
+    ),
+    Strategy(
+        "openai_sdk",
+        "the OpenAI SDK's schedule",
+        OpenAISDK.formula,
+        lambda base, cap, first: OpenAISDK(),
+        scales=False,
+        honours_retry_after=True,
+    ),
 ):
     register(_strategy)

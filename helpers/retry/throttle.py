@@ -69,8 +69,10 @@ class Throttle:
     def _wait_or_refuse(self, tokens: int, now: float) -> float:
         wait = self.wait_time(tokens, now)
         if math.isinf(wait):
-            raise ValueError(f"a request of {tokens} tokens can never fit a limit of {self.tokens.limit:g} "
-                             "tokens per minute: make it smaller")
+            raise ValueError(
+                f"a request of {tokens} tokens can never fit a limit of {self.tokens.limit:g} "
+                "tokens per minute: make it smaller"
+            )
         return wait
 
     def observe(self, headers: Mapping[str, str], now: float) -> None:

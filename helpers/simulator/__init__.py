@@ -6,7 +6,19 @@ from .transport import BASE_URL, AsyncSimulatorTransport, SimulatorTransport, as
 from .wire import mask_key
 
 __all__ = [
-    "BASE_URL", "AsyncSimulatorTransport", "LogEntry", "SimRequest", "SimResponse", "SimulatedAsyncOpenAI",
-    "SimulatedOpenAI", "Simulator", "SimulatorTransport", "async_http_client", "connect", "http_client", "make_async_client",
-    "make_client", "mask_key",
+    "BASE_URL",
+    "AsyncSimulatorTransport",
+    "LogEntry",
+    "SimRequest",
+    "SimResponse",
+    "SimulatedAsyncOpenAI",
+    "SimulatedOpenAI",
+    "Simulator",
+    "SimulatorTransport",
+    "async_http_client",
+    "connect",
+    "http_client",
+    "make_async_client",
+    "make_client",
+    "mask_key",
 ]

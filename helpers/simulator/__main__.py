@@ -17,8 +17,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
     serve.add_argument("--seed", type=int, default=0)
-    serve.add_argument("--overload-style", choices=("current", "legacy"), default="current",
-                       help="503 body of gpt-demo-busy: today's server_is_overloaded or the 2023 'overloaded' text")
+    serve.add_argument(
+        "--overload-style",
+        choices=("current", "legacy"),
+        default="current",
+        help="503 body of gpt-demo-busy: today's server_is_overloaded or the 2023 'overloaded' text",
+    )
     serve.add_argument("--world", default=None, help="a world JSON file (default: data/world.json)")
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:

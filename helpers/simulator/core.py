@@ -115,7 +115,7 @@ class Simulator:
     def handle(self, request: SimRequest, now: float | None = None) -> SimResponse:
         with self._lock:
             now = self.clock.now() if now is None else now
-            request_id = "req_%032x" % self._ids.getrandbits(128)
+            request_id = f"req_{self._ids.getrandbits(128):032x}"
             ctx = _Context(request, now, request_id)
             try:
                 response = self._answer(ctx)
@@ -123,21 +123,46 @@ class Simulator:
                 log.exception("simulator failed on %s %s", request.method, request.path)
                 self.internal_errors += 1
                 response = self._error(ctx, wire.server_error(request_id))
-            self.log.append(LogEntry(
-                now, request.method, ctx.path, ctx.masked_key, ctx.org, ctx.model,
-                None if response.drop else response.status, ctx.code, _retry_count(request), request_id, ctx.tokens,
-                ctx.error_type,
-            ))
+            self.log.append(
+                LogEntry(
+                    now,
+                    request.method,
+                    ctx.path,
+                    ctx.masked_key,
+                    ctx.org,
+                    ctx.model,
+                    None if response.drop else response.status,
+                    ctx.code,
+                    _retry_count(request),
+                    request_id,
+                    ctx.tokens,
+                    ctx.error_type,
+                )
+            )
             return response
 
     def reject(self, request: SimRequest, status: int, message: str) -> SimResponse:
         """An OpenAI-shaped answer to a request the HTTP layer could not even parse."""
         with self._lock:
-            request_id = "req_%032x" % self._ids.getrandbits(128)
+            request_id = f"req_{self._ids.getrandbits(128):032x}"
             ctx = _Context(request, self.clock.now(), request_id)
             response = self._error(ctx, invalid_request(status, message))
-            self.log.append(LogEntry(ctx.now, request.method, ctx.path, None, None, None, status, None, None,
-                                     request_id, 0, "invalid_request_error"))
+            self.log.append(
+                LogEntry(
+                    ctx.now,
+                    request.method,
+                    ctx.path,
+                    None,
+                    None,
+                    None,
+                    status,
+                    None,
+                    None,
+                    request_id,
+                    0,
+                    "invalid_request_error",
+                )
+            )
             return response
 
     # -- the pipeline --------------------------------------------------------------------------------
@@ -173,7 +198,7 @@ class Simulator:
             expected, route = "GET", "models"
         elif path.startswith("/v1/models/") and len(path) > len("/v1/models/"):
             expected, route = "GET", "model"
-            ctx.model_path = unquote(path[len("/v1/models/"):])
+            ctx.model_path = unquote(path[len("/v1/models/") :])
         else:
             return invalid_request(404, wire.INVALID_URL.format(method=method, path=path))
         if method != expected:
@@ -211,8 +236,12 @@ class Simulator:
         except (ValueError, UnicodeDecodeError, RecursionError):
             return self._error(ctx, invalid_request(400, wire.INVALID_JSON))
         if not isinstance(body, dict):
-            return self._error(ctx, invalid_request(400, wire.INVALID_JSON if body is None else
-                                                   "Invalid request body: expected a JSON object."))
+            return self._error(
+                ctx,
+                invalid_request(
+                    400, wire.INVALID_JSON if body is None else "Invalid request body: expected a JSON object."
+                ),
+            )
         if isinstance(body.get("model"), str):
             ctx.model = body["model"]
         if route == "chat":
@@ -226,9 +255,11 @@ class Simulator:
             return self._error(ctx, call)
         ctx.limited_model = call.model.id
         ctx.tokens = call.rate_limit_tokens
-        refusal = (self._billing(ctx)
-                   or self.faults.slow_down(call.model, ctx.org, ctx.now)
-                   or self.limiter.admit(ctx.org, call.model.id, call.rate_limit_tokens, ctx.now))
+        refusal = (
+            self._billing(ctx)
+            or self.faults.slow_down(call.model, ctx.org, ctx.now)
+            or self.limiter.admit(ctx.org, call.model.id, call.rate_limit_tokens, ctx.now)
+        )
         if refusal:
             if refusal.type == "insufficient_quota":
                 ctx.limited_model = None  # billing 429s carry no rate-limit headers
@@ -257,15 +288,21 @@ class Simulator:
         if org.limit_usd is not None and self.spend[org.id] >= org.limit_usd:
             error = wire.quota(org.billing_code)
         project = self.world.projects.get(ctx.key.project) if ctx.key.project else None
-        if error is None and project and project.limit_usd is not None \
-                and self.project_spend[project.id] >= project.limit_usd:
+        if (
+            error is None
+            and project
+            and project.limit_usd is not None
+            and self.project_spend[project.id] >= project.limit_usd
+        ):
             error = wire.quota("project_spend_limit_exceeded")
         if error and self.billing_should_retry_header:
             error.headers["x-should-retry"] = "false"
         return error
 
     def _charge(self, ctx: _Context, call: endpoints.Call, completion_tokens: int) -> None:
-        usd = (call.prompt_tokens * call.model.usd_per_1m_input + completion_tokens * call.model.usd_per_1m_output) / 1e6
+        usd = (
+            call.prompt_tokens * call.model.usd_per_1m_input + completion_tokens * call.model.usd_per_1m_output
+        ) / 1e6
         self.spend[ctx.org] += usd
         if ctx.key.project:
             self.project_spend[ctx.key.project] += usd

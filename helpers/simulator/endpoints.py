@@ -83,13 +83,17 @@ def _int_param(body: dict, name: str, low: int, high: int | None = None) -> int 
         return _wrong_type(name, "an integer", value)
     if value < low:
         return invalid_request(
-            400, f"Invalid '{name}': integer below minimum value. Expected a value >= {low}, but got {value} instead.",
-            name, "integer_below_min_value",
+            400,
+            f"Invalid '{name}': integer below minimum value. Expected a value >= {low}, but got {value} instead.",
+            name,
+            "integer_below_min_value",
         )
     if high is not None and value > high:
         return invalid_request(
-            400, f"Invalid '{name}': integer above maximum value. Expected a value <= {high}, but got {value} instead.",
-            name, "integer_above_max_value",
+            400,
+            f"Invalid '{name}': integer above maximum value. Expected a value <= {high}, but got {value} instead.",
+            name,
+            "integer_above_max_value",
         )
     return value
 
@@ -145,8 +149,10 @@ def parse_chat(body: dict, world: World, allowed_tiers: tuple[str, ...]) -> Call
         return _wrong_type("messages", "an array of objects", messages)
     if not messages:
         return invalid_request(
-            400, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
-            "messages", "empty_array",
+            400,
+            "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            "messages",
+            "empty_array",
         )
     texts = []
     for i, message in enumerate(messages):
@@ -169,8 +175,10 @@ def parse_chat(body: dict, world: World, allowed_tiers: tuple[str, ...]) -> Call
         if not 0 <= temperature <= 2:
             side, bound = ("below minimum", ">= 0") if temperature < 0 else ("above maximum", "<= 2")
             return invalid_request(
-                400, f"Invalid 'temperature': decimal {side} value. Expected a value {bound}, but got {temperature} instead.",
-                "temperature", "decimal_" + side.replace(" ", "_") + "_value",
+                400,
+                wire.DECIMAL_OUT_OF_RANGE.format(param="temperature", side=side, bound=bound, value=temperature),
+                "temperature",
+                "decimal_" + side.replace(" ", "_") + "_value",
             )
     if body.get("stream") not in (None, False):
         return invalid_request(400, wire.STREAMING_UNSUPPORTED, "stream")
@@ -182,8 +190,11 @@ def parse_chat(body: dict, world: World, allowed_tiers: tuple[str, ...]) -> Call
     if max_tokens and ceiling and max_tokens > ceiling:
         name = "max_completion_tokens" if asked["max_completion_tokens"] else "max_tokens"
         return invalid_request(
-            400, f"{name} is too large: {max_tokens}. This model supports at most {ceiling} completion tokens, "
-            f"whereas you provided {max_tokens}.", name, "invalid_value",
+            400,
+            f"{name} is too large: {max_tokens}. This model supports at most {ceiling} completion tokens, "
+            f"whereas you provided {max_tokens}.",
+            name,
+            "invalid_value",
         )
     prompt = sum(estimate_tokens(t) for t in texts)
     call = Call(model, prompt, max_tokens or world.default_max_tokens, asked["n"] or 1, texts)
@@ -235,14 +246,16 @@ def parse_embeddings(body: dict, world: World) -> Call | ApiError:
     if longest > model.context_window:
         return invalid_request(
             400,
-            f"This model's maximum context length is {model.context_window} tokens, however you requested {longest} "
-            f"tokens ({longest} in your prompt; 0 for the completion). Please reduce your prompt; or completion length.",
+            wire.CONTEXT_EMBEDDINGS.format(ctx=model.context_window, n=longest),
         )
     fmt = body.get("encoding_format", "float")
     if fmt not in ("float", "base64"):
         shown = fmt if isinstance(fmt, str) else _kind(fmt)
         return invalid_request(
-            400, f"Invalid value: '{shown}'. Supported values are: 'float' and 'base64'.", "encoding_format", "invalid_value"
+            400,
+            f"Invalid value: '{shown}'. Supported values are: 'float' and 'base64'.",
+            "encoding_format",
+            "invalid_value",
         )
     dims = _int_param(body, "dimensions", 1, model.dimensions)
     if isinstance(dims, ApiError):
@@ -301,8 +314,10 @@ def _chat_dict(completion_id, created, model, choices, prompt_tokens, used, tota
             "total_tokens": total,
             "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
             "completion_tokens_details": {
-                "reasoning_tokens": 0, "audio_tokens": 0,
-                "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0,
+                "reasoning_tokens": 0,
+                "audio_tokens": 0,
+                "accepted_prediction_tokens": 0,
+                "rejected_prediction_tokens": 0,
             },
         },
         "service_tier": "default",
@@ -315,9 +330,18 @@ def _slot(name: str) -> str:
 
 
 # The one-choice body, indented once; answers fill its slots (json.dumps with indent is pure Python and slow).
-_ONE_CHOICE = json.dumps(_chat_dict(_slot("id"), _slot("created"), _slot("model"),
-                                    [(_slot("content"), 0, _slot("finish"))], _slot("prompt"), _slot("used"),
-                                    _slot("total")), indent=2)
+_ONE_CHOICE = json.dumps(
+    _chat_dict(
+        _slot("id"),
+        _slot("created"),
+        _slot("model"),
+        [(_slot("content"), 0, _slot("finish"))],
+        _slot("prompt"),
+        _slot("used"),
+        _slot("total"),
+    ),
+    indent=2,
+)
 
 
 def chat_json(call: Call, completion_id: str, created: int) -> tuple[str, int]:
@@ -325,13 +349,21 @@ def chat_json(call: Call, completion_id: str, created: int) -> tuple[str, int]:
     choices = _choices(call)
     used = sum(tokens for _, tokens, _ in choices)
     if call.n != 1:
-        body = _chat_dict(completion_id, created, call.model.id, choices, call.prompt_tokens, used,
-                          call.prompt_tokens + used)
+        body = _chat_dict(
+            completion_id, created, call.model.id, choices, call.prompt_tokens, used, call.prompt_tokens + used
+        )
         return json.dumps(body, indent=2), used
     text, _, finish = choices[0]
-    slots = {"id": json.dumps(completion_id), "created": str(created), "model": json.dumps(call.model.id),
-             "content": json.dumps(text), "finish": json.dumps(finish), "prompt": str(call.prompt_tokens),
-             "used": str(used), "total": str(call.prompt_tokens + used)}
+    slots = {
+        "id": json.dumps(completion_id),
+        "created": str(created),
+        "model": json.dumps(call.model.id),
+        "content": json.dumps(text),
+        "finish": json.dumps(finish),
+        "prompt": str(call.prompt_tokens),
+        "used": str(used),
+        "total": str(call.prompt_tokens + used),
+    }
     body = _ONE_CHOICE
     for name, value in slots.items():
         body = body.replace('"\\u0000' + name + '"', value, 1)

@@ -18,8 +18,10 @@ FAULT_KNOBS = (
     "server_error_share",  # share of requests answered 500
     "drop_share",  # share of connections closed without an answer
     "latency_s",  # how long the server takes to answer
-    "overload_period_s", "overload_busy_s",  # 503 during the first busy_s of every period_s
-    "slow_down_window_s", "slow_down_max_requests",  # 429 slow_down above this many requests per window
+    "overload_period_s",
+    "overload_busy_s",  # 503 during the first busy_s of every period_s
+    "slow_down_window_s",
+    "slow_down_max_requests",  # 429 slow_down above this many requests per window
 )
 
 
@@ -33,8 +35,14 @@ class Outcome:
 
 
 class Faults:
-    def __init__(self, seed: int, start: float, *, legacy_overload: bool = False,
-                 overrides: dict[str, dict[str, float]] | None = None):
+    def __init__(
+        self,
+        seed: int,
+        start: float,
+        *,
+        legacy_overload: bool = False,
+        overrides: dict[str, dict[str, float]] | None = None,
+    ):
         self.seed = seed
         self.start = start
         self.legacy_overload = legacy_overload

@@ -92,8 +92,13 @@ class Limiter:
 
     def _rate_limited(self, org: str, model: str, kind: str, d: Decision) -> ApiError:
         message = wire.RATE_LIMIT.format(
-            model=model, org=org, limit_name=wire.LIMIT_NAMES[kind], limit=d.limit, used=d.used,
-            requested=d.requested, duration=format_duration(d.wait),
+            model=model,
+            org=org,
+            limit_name=wire.LIMIT_NAMES[kind],
+            limit=d.limit,
+            used=d.used,
+            requested=d.requested,
+            duration=format_duration(d.wait),
         )
         if not self.world.tiers[self.world.organizations[org].tier].payment_method:
             message += wire.RATE_LIMIT_FREE_SUFFIX

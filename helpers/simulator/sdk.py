@@ -53,8 +53,7 @@ class _VirtualRetries:
             delay = self._calculate_retry_timeout(max_retries - retries_taken, options, headers)
         self.retry_sleeps.append(delay)
         # the SDK's own INFO line (logger "openai._base_client"), so OPENAI_LOG=info shows retries as usual
-        _base_client.log.info("Retrying request in %f seconds (retry %i of %s)", delay, retries_taken + 1,
-                              max_retries)
+        _base_client.log.info("Retrying request in %f seconds (retry %i of %s)", delay, retries_taken + 1, max_retries)
         return delay
 
     @property
@@ -116,9 +115,16 @@ def _hooks(key: str | None, strip, event_hooks: Mapping[str, list] | None = None
     return {"event_hooks": hooks} if hooks else {}
 
 
-def make_client(key: str | None = "sk-demo-ok", simulator: Simulator | None = None, *,
-                organization: str | None = None, max_retries: int = 2, seed: int = 0,
-                event_hooks: Mapping[str, list] | None = None, **kwargs) -> SimulatedOpenAI:
+def make_client(
+    key: str | None = "sk-demo-ok",
+    simulator: Simulator | None = None,
+    *,
+    organization: str | None = None,
+    max_retries: int = 2,
+    seed: int = 0,
+    event_hooks: Mapping[str, list] | None = None,
+    **kwargs,
+) -> SimulatedOpenAI:
     """An `openai.OpenAI` client talking to the simulator in-process. `client.simulator` is the simulator.
 
     `event_hooks` are httpx's (`{"request": [...], "response": [...]}`): a way to watch the wire.
@@ -126,20 +132,29 @@ def make_client(key: str | None = "sk-demo-ok", simulator: Simulator | None = No
     simulator = simulator or Simulator(seed=seed)
     client = SimulatedOpenAI(
         http_client=http_client(simulator, **_hooks(key, _without_authorization, event_hooks)),
-        max_retries=max_retries, **_client_kwargs(key, organization, kwargs),
+        max_retries=max_retries,
+        **_client_kwargs(key, organization, kwargs),
     )
     client._attach(simulator, seed)
     return _ignore_environment(client, organization)
 
 
-def make_async_client(key: str | None = "sk-demo-ok", simulator: Simulator | None = None, *,
-                      organization: str | None = None, max_retries: int = 2, seed: int = 0,
-                      event_hooks: Mapping[str, list] | None = None, **kwargs) -> SimulatedAsyncOpenAI:
+def make_async_client(
+    key: str | None = "sk-demo-ok",
+    simulator: Simulator | None = None,
+    *,
+    organization: str | None = None,
+    max_retries: int = 2,
+    seed: int = 0,
+    event_hooks: Mapping[str, list] | None = None,
+    **kwargs,
+) -> SimulatedAsyncOpenAI:
     """The async twin of `make_client` (its event hooks are async functions)."""
     simulator = simulator or Simulator(seed=seed)
     client = SimulatedAsyncOpenAI(
         http_client=async_http_client(simulator, **_hooks(key, _async_without_authorization, event_hooks)),
-        max_retries=max_retries, **_client_kwargs(key, organization, kwargs),
+        max_retries=max_retries,
+        **_client_kwargs(key, organization, kwargs),
     )
     client._attach(simulator, seed)
     # The async SDK looks up the platform in a worker thread on its first request; a real thread would let
@@ -158,14 +173,20 @@ def connect(base_url: str, key: str | None = "sk-demo-ok", *, asynchronous: bool
     organization = kwargs.pop("organization", None)
     options = {**_client_kwargs(key, organization, kwargs), "base_url": base_url}
     if asynchronous:
-        client = openai.AsyncOpenAI(http_client=httpx.AsyncClient(**_hooks(key, _async_without_authorization)),
-                                    **options)
+        client = openai.AsyncOpenAI(
+            http_client=httpx.AsyncClient(**_hooks(key, _async_without_authorization)), **options
+        )
     else:
         client = openai.OpenAI(http_client=httpx.Client(**_hooks(key, _without_authorization)), **options)
     return _ignore_environment(client, organization)
 
 
 __all__ = [
-    "AsyncSimulatorTransport", "SimulatedAsyncOpenAI", "SimulatedOpenAI", "SimulatorTransport",
-    "connect", "make_async_client", "make_client",
+    "AsyncSimulatorTransport",
+    "SimulatedAsyncOpenAI",
+    "SimulatedOpenAI",
+    "SimulatorTransport",
+    "connect",
+    "make_async_client",
+    "make_client",
 ]

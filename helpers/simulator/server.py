@@ -15,7 +15,6 @@ from ..clock import RealClock
 from .core import SimRequest, SimResponse, Simulator
 from .wire import BODY_TOO_LARGE
 
-
 DISCARD_LIMIT = 64 * 1024 * 1024  # beyond this we answer 413 without reading the body at all
 
 
@@ -134,8 +133,9 @@ class SimulatorServer(ThreadingHTTPServer):
         return f"http://{host}:{port}/v1"
 
 
-def make_server(simulator: Simulator | None = None, *, host: str = "127.0.0.1", port: int = 0,
-                seed: int = 0, **options) -> SimulatorServer:
+def make_server(
+    simulator: Simulator | None = None, *, host: str = "127.0.0.1", port: int = 0, seed: int = 0, **options
+) -> SimulatorServer:
     """A server for the default world on the real clock; port 0 picks a free port."""
     simulator = simulator or Simulator(seed=seed, clock=RealClock(), **options)
     return SimulatorServer(simulator, host, port)

@@ -22,8 +22,9 @@ def _read_timeout(request: httpx.Request) -> float | None:
 
 
 def _to_httpx(response: SimResponse, request: httpx.Request) -> httpx.Response:
-    return httpx.Response(response.status, headers=list(response.headers.items()), content=response.body,
-                          request=request)
+    return httpx.Response(
+        response.status, headers=list(response.headers.items()), content=response.body, request=request
+    )
 
 
 class SimulatorTransport(httpx.BaseTransport):

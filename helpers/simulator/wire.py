@@ -38,9 +38,7 @@ CONTEXT_SPLIT = (
     "This model's maximum context length is {ctx} tokens. However, you requested {total} tokens ({prompt} in "
     "the messages, {completion} in the completion). Please reduce the length of the messages or completion."
 )
-SERVICE_TIER_NOT_ALLOWED = (
-    "Invalid service_tier argument: The requested service tier is not allowed for this project."
-)
+SERVICE_TIER_NOT_ALLOWED = "Invalid service_tier argument: The requested service tier is not allowed for this project."
 RATE_LIMIT = (
     "Rate limit reached for {model} in organization {org} on {limit_name}: Limit {limit}, Used {used}, "
     "Requested {requested}. Please try again in {duration}. Visit " + RATE_LIMITS_URL + " to learn more."
@@ -52,7 +50,8 @@ RATE_LIMIT_FREE_SUFFIX = (
 REQUEST_TOO_LARGE = (
     "Request too large for {model} in organization {org} on tokens per min (TPM): Limit {limit}, Requested "
     "{requested}. The input or output tokens must be reduced in order to run successfully. Visit "
-    + RATE_LIMITS_URL + " to learn more."
+    + RATE_LIMITS_URL
+    + " to learn more."
 )
 QUOTA = (
     "You exceeded your current quota, please check your plan and billing details. For more information on "
@@ -79,6 +78,11 @@ INVALID_JSON = (
 )
 MISSING_PARAMETER = "Missing required parameter: '{param}'."
 INVALID_TYPE = "Invalid type for '{param}': expected {expected}, but got {got} instead."
+DECIMAL_OUT_OF_RANGE = "Invalid '{param}': decimal {side} value. Expected a value {bound}, but got {value} instead."
+CONTEXT_EMBEDDINGS = (
+    "This model's maximum context length is {ctx} tokens, however you requested {n} tokens ({n} in your prompt; "
+    "0 for the completion). Please reduce your prompt; or completion length."
+)
 INVALID_URL = "Invalid URL ({method} {path})"
 INVALID_METHOD = "Invalid method for URL ({method} {path})"
 
@@ -161,7 +165,10 @@ def insufficient_permissions(scope: str) -> ApiError:
 
 def unsupported_region() -> ApiError:
     return ApiError(
-        403, UNSUPPORTED_REGION, "request_forbidden", code="unsupported_country_region_territory",
+        403,
+        UNSUPPORTED_REGION,
+        "request_forbidden",
+        code="unsupported_country_region_territory",
         key_order=("code", "message", "param", "type"),
     )
 

@@ -35,8 +35,7 @@ def load_controls() -> dict:
         clients=w.IntSlider(description="clients", value=20, min=1, max=100, **STYLE),
         requests=w.IntSlider(description="requests per client", value=3, min=1, max=5, **STYLE),
         rpm=w.IntSlider(description="limit (requests/min)", value=30, min=6, max=600, step=6, **STYLE),
-        tpm=w.IntSlider(description="limit (tokens/min)", value=40_000, min=1_000, max=1_000_000, step=1_000,
-                        **STYLE),
+        tpm=w.IntSlider(description="limit (tokens/min)", value=40_000, min=1_000, max=1_000_000, step=1_000, **STYLE),
         tokens=w.IntSlider(description="prompt size (tokens)", value=200, min=10, max=8_000, step=10, **STYLE),
         seed=w.IntText(description="seed", value=0, style=STYLE["style"], layout=w.Layout(width="250px")),
     )
@@ -44,8 +43,12 @@ def load_controls() -> dict:
 
 def backoff_controls() -> dict:
     return dict(
-        strategy=w.Dropdown(description="strategy", value="full_jitter",
-                            options=[(s.label, s.name) for s in STRATEGIES.values()], **STYLE),
+        strategy=w.Dropdown(
+            description="strategy",
+            value="full_jitter",
+            options=[(s.label, s.name) for s in STRATEGIES.values()],
+            **STYLE,
+        ),
         retry_after=w.Checkbox(description="honour Retry-After", value=False, indent=False),
         base=w.FloatSlider(description="base (s)", value=0.5, min=0.05, max=10, step=0.05, **STYLE),
         cap=w.FloatSlider(description="cap (s)", value=16, min=1, max=300, step=1, **STYLE),
@@ -62,25 +65,36 @@ class BackoffLab(Dashboard):
         for name, control in {**backoff, **load}.items():
             setattr(self, name, control)
         self.throttle = w.Checkbox(description="client-side throttle", value=False, indent=False)
-        self.run_button = w.Button(description="Run", button_style="primary", icon="play",
-                                   layout=w.Layout(display="none"))
+        self.run_button = w.Button(
+            description="Run", button_style="primary", icon="play", layout=w.Layout(display="none")
+        )
         self.progress = w.FloatProgress(min=0, max=1, description="running", layout=w.Layout(display="none"))
         left = list(backoff.values())
         right = [load[n] for n in ("clients", "requests", "rpm", "tpm", "tokens")] + [self.throttle, self.seed]
-        self._setup(left + right, debounce, lambda _: w.HBox(
-            [w.VBox(left), w.VBox(right + [self.run_button, self.progress])]))
+        self._setup(
+            left + right, debounce, lambda _: w.HBox([w.VBox(left), w.VBox(right + [self.run_button, self.progress])])
+        )
         self.run_button.on_click(lambda _: self.render())
         self._start(values)
 
     def policy(self) -> RetryPolicy:
-        return dashboard_policy(self.strategy.value, self.base.value, self.cap.value, self.max_attempts.value,
-                                self.retry_after.value)
+        return dashboard_policy(
+            self.strategy.value, self.base.value, self.cap.value, self.max_attempts.value, self.retry_after.value
+        )
 
     def run_kwargs(self) -> dict:
         """The arguments of `run_load` that the current settings stand for."""
-        return dict(clients=self.clients.value, requests_per_client=self.requests.value,
-                    prompt_tokens=self.tokens.value, max_tokens=100, rpm=self.rpm.value, tpm=self.tpm.value,
-                    policy=self.policy(), throttle=self.throttle.value, seed=self.seed.value)
+        return dict(
+            clients=self.clients.value,
+            requests_per_client=self.requests.value,
+            prompt_tokens=self.tokens.value,
+            max_tokens=100,
+            rpm=self.rpm.value,
+            tpm=self.tpm.value,
+            policy=self.policy(),
+            throttle=self.throttle.value,
+            seed=self.seed.value,
+        )
 
     @property
     def size(self) -> int:
@@ -91,7 +105,8 @@ class BackoffLab(Dashboard):
         self.run_button.layout.display = "" if large else "none"
         if large:
             self.message.value = message_html(
-                f"A large experiment (up to {self.size:,} attempts): press Run when your settings are ready.", "info")
+                f"A large experiment (up to {self.size:,} attempts): press Run when your settings are ready.", "info"
+            )
             return
         self.render()
 

@@ -39,8 +39,10 @@ def message_html(text: str, kind: str = "warning") -> str:
     if not text:
         return ""
     colour = {"warning": "#D55E00", "info": "#0072B2"}[kind]
-    return (f'<div role="alert" style="border-left:4px solid {colour};padding:4px 8px;margin:4px 0">'
-            f"{html.escape(text)}</div>")
+    return (
+        f'<div role="alert" style="border-left:4px solid {colour};padding:4px 8px;margin:4px 0">'
+        f"{html.escape(text)}</div>"
+    )
 
 
 def table_html(rows: Mapping[str, Mapping[str, str]] | list[tuple[str, str]], caption: str = "") -> str:
@@ -49,8 +51,10 @@ def table_html(rows: Mapping[str, Mapping[str, str]] | list[tuple[str, str]], ca
     cell = 'style="padding:2px 10px;border-bottom:1px solid #ddd;text-align:{}"'
     head = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     if isinstance(rows, list):
-        body = "".join(f"<tr><th {cell.format('left')}>{html.escape(k)}</th><td {cell.format('right')}>"
-                       f"{html.escape(v)}</td></tr>" for k, v in rows)
+        body = "".join(
+            f"<tr><th {cell.format('left')}>{html.escape(k)}</th><td {cell.format('right')}>{html.escape(v)}</td></tr>"
+            for k, v in rows
+        )
         return f"<table {style}>{head}{body}</table>"
     columns = list(rows)
     labels = list(dict.fromkeys(label for col in rows.values() for label in col))
@@ -58,12 +62,15 @@ def table_html(rows: Mapping[str, Mapping[str, str]] | list[tuple[str, str]], ca
     body = "".join(
         f"<tr><th {cell.format('left')}>{html.escape(label)}</th>"
         + "".join(f"<td {cell.format('right')}>{html.escape(rows[c].get(label, ''))}</td>" for c in columns)
-        + "</tr>" for label in labels)
+        + "</tr>"
+        for label in labels
+    )
     return f"<table {style}>{head}{header}{body}</table>"
 
 
 def metrics_rows(metrics) -> list[tuple[str, str]]:
     """The metrics of a load run as (label, value) pairs for a table."""
+
     def seconds(x: float) -> str:
         return "–" if x != x else f"{x:.1f} s"
 
@@ -75,8 +82,10 @@ def metrics_rows(metrics) -> list[tuple[str, str]]:
         ("429 rate limits received", str(metrics.rate_limited)),
         ("attempts per success", "∞" if metrics.amplification == float("inf") else f"{metrics.amplification:.2f}"),
         ("goodput (share of the limit)", f"{metrics.goodput_share:.0%}"),
-        ("latency p50 / p95 / p99", " / ".join(seconds(v) for v in
-                                               (metrics.latency_p50, metrics.latency_p95, metrics.latency_p99))),
+        (
+            "latency p50 / p95 / p99",
+            " / ".join(seconds(v) for v in (metrics.latency_p50, metrics.latency_p95, metrics.latency_p99)),
+        ),
         ("time to drain", seconds(metrics.drain_time_s)),
         ("calls wasted on errors that never succeed", str(metrics.wasted)),
     ]

@@ -12,13 +12,13 @@ from .backoff_lab import STYLE, dashboard_policy, load_controls
 from .common import DEBOUNCE_S, Dashboard, metrics_rows, table_html
 
 
-
 def strategy_choices() -> dict[str, tuple[str, bool]]:
     """What a lane can run, from the registry: label -> (strategy name, honour Retry-After). Each strategy
     that does not read Retry-After by itself also comes in a variant that does."""
     plain = {s.label: (s.name, False) for s in STRATEGIES.values()}
     wrapped = {f"{s.label} + Retry-After": (s.name, True) for s in STRATEGIES.values() if not s.honours_retry_after}
     return {**plain, **wrapped}
+
 
 NONE = "—"
 
@@ -28,9 +28,15 @@ class StrategyRace(Dashboard):
 
     def __init__(self, *, debounce: float = DEBOUNCE_S, **values):
         defaults = ["exponential", "full jitter", NONE, NONE]
-        self.lanes = [w.Dropdown(description=f"strategy {i + 1}", value=v,
-                                 options=list(strategy_choices()) + ([NONE] if i >= 2 else []), **STYLE)
-                      for i, v in enumerate(defaults)]
+        self.lanes = [
+            w.Dropdown(
+                description=f"strategy {i + 1}",
+                value=v,
+                options=list(strategy_choices()) + ([NONE] if i >= 2 else []),
+                **STYLE,
+            )
+            for i, v in enumerate(defaults)
+        ]
         for i, lane in enumerate(self.lanes):
             setattr(self, f"strategy{i + 1}", lane)
         self.base = w.FloatSlider(description="base (s)", value=0.5, min=0.05, max=10, step=0.05, **STYLE)
@@ -56,11 +62,17 @@ class StrategyRace(Dashboard):
         results = {}
         for name in names:
             strategy, retry_after = choices[name]
-            policy = dashboard_policy(strategy, self.base.value, self.cap.value, self.max_attempts.value,
-                                      retry_after)
-            results[name] = run_load(clients=self.clients.value, requests_per_client=self.requests.value,
-                                     prompt_tokens=self.tokens.value, max_tokens=100, rpm=self.rpm.value,
-                                     tpm=self.tpm.value, policy=policy, seed=self.seed.value)
+            policy = dashboard_policy(strategy, self.base.value, self.cap.value, self.max_attempts.value, retry_after)
+            results[name] = run_load(
+                clients=self.clients.value,
+                requests_per_client=self.requests.value,
+                prompt_tokens=self.tokens.value,
+                max_tokens=100,
+                rpm=self.rpm.value,
+                tpm=self.tpm.value,
+                policy=policy,
+                seed=self.seed.value,
+            )
         return results
 
     def draw(self, results: dict) -> Figure:

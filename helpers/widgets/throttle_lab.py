@@ -19,10 +19,8 @@ class ThrottleLab(Dashboard):
     FIGSIZE = (9.5, 6.5)
 
     def __init__(self, *, debounce: float = DEBOUNCE_S, **values):
-        self.backoff = w.Dropdown(description="backoff", value="full jitter", options=list(strategy_choices()),
-                                   **STYLE)
-        self.headroom = w.FloatSlider(description="throttle headroom", value=0.9, min=0.5, max=1.0, step=0.05,
-                                      **STYLE)
+        self.backoff = w.Dropdown(description="backoff", value="full jitter", options=list(strategy_choices()), **STYLE)
+        self.headroom = w.FloatSlider(description="throttle headroom", value=0.9, min=0.5, max=1.0, step=0.05, **STYLE)
         self.max_attempts = w.IntSlider(description="max attempts", value=6, min=1, max=10, **STYLE)
         load = load_controls()
         for name, control in load.items():
@@ -34,12 +32,21 @@ class ThrottleLab(Dashboard):
 
     def compute(self) -> dict:
         strategy, retry_after = strategy_choices()[self.backoff.value]
-        common = dict(clients=self.clients.value, requests_per_client=self.requests.value,
-                      prompt_tokens=self.tokens.value, max_tokens=100, rpm=self.rpm.value, tpm=self.tpm.value,
-                      seed=self.seed.value, throttle_headroom=self.headroom.value)
+        common = dict(
+            clients=self.clients.value,
+            requests_per_client=self.requests.value,
+            prompt_tokens=self.tokens.value,
+            max_tokens=100,
+            rpm=self.rpm.value,
+            tpm=self.tpm.value,
+            seed=self.seed.value,
+            throttle_headroom=self.headroom.value,
+        )
         if self.tokens.value + 100 > self.tpm.value:
-            raise ValueError(f"a request of {self.tokens.value + 100} tokens can never fit {self.tpm.value} tokens "
-                             "per minute; make the prompt smaller or the limit larger")
+            raise ValueError(
+                f"a request of {self.tokens.value + 100} tokens can never fit {self.tpm.value} tokens "
+                "per minute; make the prompt smaller or the limit larger"
+            )
         results = {}
         for label, throttle in zip(LABELS, (False, True)):
             policy = dashboard_policy(strategy, 0.5, 16.0, self.max_attempts.value, retry_after)

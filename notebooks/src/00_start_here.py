@@ -117,8 +117,8 @@ def burst(requests):
         except openai.RateLimitError as exc:
             print(f"request {n}: 429 {exc.code} (retry after {exc.response.headers['retry-after']} s)")
 
-widgets.interact(burst, requests=widgets.IntSlider(value=4, min=1, max=8, description="requests"));
 
+widgets.interact(burst, requests=widgets.IntSlider(value=4, min=1, max=8, description="requests"))
 # %% [markdown]
 # ## Exercise: catch your first rate limit
 #

@@ -37,7 +37,8 @@ from helpers.retry.classify import classify_exception
 from helpers.simulator import Simulator, http_client, make_client
 
 sim = Simulator(seed=1)
-raw = http_client(sim)          # a plain httpx.Client: you see the HTTP exchange as it is
+raw = http_client(sim)  # a plain httpx.Client: you see the HTTP exchange as it is
+
 
 def show_response(response):
     """Print the three parts of an HTTP response: status line, headers, body."""
@@ -47,6 +48,7 @@ def show_response(response):
         print(f"    {name}: {value}")
     print("body   :")
     print(response.text)
+
 
 print("ready: the simulated API answers at", raw.base_url)
 
@@ -161,18 +163,32 @@ show_error(error, headers=["x-request-id"])
 # Is the SDK hiding anything? Let us send the same bad request both ways and put what each one saw side by
 # side. The two request ids differ because these are two separate requests; everything else matches.
 
+
 # %%
 def from_http(response):
     error = response.json()["error"]
-    return {"status": response.status_code, "type": error["type"], "code": error["code"],
-            "param": error["param"], "request id": response.headers["x-request-id"]}
+    return {
+        "status": response.status_code,
+        "type": error["type"],
+        "code": error["code"],
+        "param": error["param"],
+        "request id": response.headers["x-request-id"],
+    }
+
 
 def from_sdk(exc):
-    return {"status": exc.status_code, "type": exc.type, "code": exc.code,
-            "param": exc.param, "request id": exc.request_id}
+    return {
+        "status": exc.status_code,
+        "type": exc.type,
+        "code": exc.code,
+        "param": exc.param,
+        "request id": exc.request_id,
+    }
 
-http_view = from_http(raw.post("/chat/completions", json=request_body,
-                               headers={"Authorization": "Bearer sk-demo-typo"}))
+
+http_view = from_http(
+    raw.post("/chat/completions", json=request_body, headers={"Authorization": "Bearer sk-demo-typo"})
+)
 try:
     typo_client.chat.completions.create(**request_body)
 except openai.APIStatusError as exc:
@@ -200,11 +216,13 @@ for entry in sim.log[-2:]:
 # All SDK exceptions come from `openai.OpenAIError`. The ones about talking to the API sit under
 # `openai.APIError`. Here is that branch, read straight from the installed package:
 
+
 # %%
 def print_tree(cls, depth=0):
     print("    " * depth + cls.__name__)
     for subclass in sorted(cls.__subclasses__(), key=lambda c: c.__name__):
         print_tree(subclass, depth + 1)
+
 
 print_tree(openai.APIError)
 
@@ -240,7 +258,7 @@ impatient = make_client("sk-demo-ok", sim, max_retries=0, timeout=0.5)
 for model in ("gpt-demo-slow", "gpt-demo-dropped"):
     try:
         impatient.chat.completions.create(**{**request_body, "model": model})
-    except openai.APIConnectionError as exc:   # APITimeoutError is a kind of APIConnectionError
+    except openai.APIConnectionError as exc:  # APITimeoutError is a kind of APIConnectionError
         print(f"{model}: {type(exc).__name__}: {exc.message}")
         print(f"    has a status_code? {hasattr(exc, 'status_code')}   body: {exc.body}")
         print(f"    what httpx saw underneath: {exc.__cause__!r}")
@@ -272,17 +290,31 @@ for model in ("gpt-demo-slow", "gpt-demo-dropped"):
 #
 # No pandas needed: a list of dictionaries and a small HTML helper make a readable table.
 
+
 # %%
 def show_table(rows, columns):
     """Show a list of dicts as an HTML table (one row per dict, one column per key in `columns`)."""
     head = "".join(f"<th style='text-align:left'>{escape(c)}</th>" for c in columns)
-    lines = ["<tr>" + "".join(f"<td style='text-align:left'>{escape(str(row[c]))}</td>" for c in columns) + "</tr>"
-             for row in rows]
+    lines = [
+        "<tr>" + "".join(f"<td style='text-align:left'>{escape(str(row[c]))}</td>" for c in columns) + "</tr>"
+        for row in rows
+    ]
     display(HTML(f"<table><tr>{head}</tr>{''.join(lines)}</table>"))
 
+
 catalog = load_catalog()
-rows = [{"id": e.id, "status": e.status, "type": e.type, "code": e.code, "exception": e.sdk_exception,
-         "retryable": e.retryable, "SDK retries": e.sdk_retries} for e in catalog]
+rows = [
+    {
+        "id": e.id,
+        "status": e.status,
+        "type": e.type,
+        "code": e.code,
+        "exception": e.sdk_exception,
+        "retryable": e.retryable,
+        "SDK retries": e.sdk_retries,
+    }
+    for e in catalog
+]
 print(len(rows), "errors in the catalog")
 show_table(rows, ["id", "status", "type", "code", "exception", "retryable", "SDK retries"])
 
@@ -341,6 +373,7 @@ print(f"retry can help: {verdict.retryable}   kind: {verdict.kind}   why: {verdi
 # The check sends a handful of different bad requests to the simulator and compares your dictionaries with
 # what it expects.
 
+
 # %% tags=["exercise"]
 def diagnose(exc):
     # Your code here: return a dict with the keys status, exception, type, code, message, request_id, retry.
@@ -365,8 +398,7 @@ def diagnose(exc):
 # %%
 from helpers.checks import check_diagnosis
 
-check_diagnosis(diagnose);
-
+check_diagnosis(diagnose)
 # %% [markdown]
 # ---
 # ## Exercise 2: retries that can never succeed
@@ -387,7 +419,7 @@ wasted = [e.id for e in catalog if e.sdk_retries and not e.retryable]
 # %%
 from helpers.checks import check_wasted_retries
 
-check_wasted_retries(wasted);
+check_wasted_retries(wasted)
 
 # %% [markdown]
 # The SDK decides from the status code (and a couple of headers) and never reads the body, so it cannot

@@ -37,6 +37,7 @@ from helpers.simulator import BASE_URL, Simulator, http_client, make_client, mas
 sim = Simulator(seed=2)
 CHAT = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hello"}], "max_tokens": 20}
 
+
 def try_chat(client):
     """Send one chat request; return the exception it raised, or None if it worked."""
     try:
@@ -44,6 +45,7 @@ def try_chat(client):
     except openai.APIError as exc:
         return exc
     return None
+
 
 def what_you_see(exc):
     """Print status, exception, body fields and the headers that matter for authentication."""
@@ -53,6 +55,7 @@ def what_you_see(exc):
     print("    message :", exc.body["message"] or "(empty!)")
     print("    x-request-id       :", exc.request_id)
     print("    openai-organization:", exc.response.headers.get("openai-organization", "(not in the answer)"))
+
 
 print("ready")
 
@@ -180,6 +183,7 @@ what_you_see(no_org)
 # For example `mask("sk-demo-revoked")` is `"sk-demo-***oked"`. Use this whenever you need to *log* which key
 # a program used: it identifies the key without giving it away.
 
+
 # %% tags=["exercise"]
 def mask(key):
     # Your code here
@@ -197,8 +201,7 @@ def mask(key):
 # %%
 from helpers.checks import check_mask_key
 
-check_mask_key(mask);
-
+check_mask_key(mask)
 # %% [markdown]
 # ---
 # ## No key at all
@@ -219,7 +222,7 @@ what_you_see(missing)
 # %%
 saved = {}
 try:
-    for name in ("OPENAI_API_KEY", "OPENAI_ADMIN_KEY"):   # the SDK also accepts an admin key
+    for name in ("OPENAI_API_KEY", "OPENAI_ADMIN_KEY"):  # the SDK also accepts an admin key
         if name in os.environ:
             saved[name] = os.environ.pop(name)
     openai.OpenAI(api_key=None)
@@ -227,7 +230,7 @@ try:
 except openai.OpenAIError as exc:
     print(f"{type(exc).__name__}: {exc}")
 finally:
-    os.environ.update(saved)   # back as it was; the value was never printed
+    os.environ.update(saved)  # back as it was; the value was never printed
 
 # %% [markdown]
 # ### Why it happens
@@ -283,7 +286,7 @@ print("    str(exc):", str(unknown))
 # %%
 saved = os.environ.get("OPENAI_ORG_ID")
 try:
-    os.environ["OPENAI_ORG_ID"] = "org-elsewhere"          # e.g. left over in a shell profile
+    os.environ["OPENAI_ORG_ID"] = "org-elsewhere"  # e.g. left over in a shell profile
     client = openai.OpenAI(api_key="sk-demo-ok", base_url=BASE_URL, http_client=http_client(sim))
     print("no organization= argument, yet the client will send:", client.organization)
     what_you_see(try_chat(client))
@@ -433,6 +436,7 @@ print(entry)
 #
 # Hint: trust `exc.code` when it is set; when it is `None`, read `exc.body["message"]`.
 
+
 # %% tags=["exercise"]
 def diagnose_401(exc):
     # Your code here
@@ -456,7 +460,7 @@ def diagnose_401(exc):
 # %%
 from helpers.checks import check_diagnose_401
 
-check_diagnose_401(diagnose_401);
+check_diagnose_401(diagnose_401)
 
 
 # %% [markdown]
@@ -466,6 +470,7 @@ check_diagnose_401(diagnose_401);
 # When a real program meets a 401, the first question is: which key, organization and project did it send?
 # This cell looks at the variables the SDK reads, **without printing the key**. It only says whether the key
 # is set and whether it has a common defect.
+
 
 # %%
 def key_health(value):
@@ -480,6 +485,7 @@ def key_health(value):
     if not value.strip().strip("'\"").startswith("sk-"):
         problems.append("does not start with 'sk-'")
     return "set" + (" — but it has: " + "; ".join(problems) if problems else ", and looks well formed")
+
 
 print("OPENAI_API_KEY   :", key_health(os.environ.get("OPENAI_API_KEY")))
 print("OPENAI_ORG_ID    :", os.environ.get("OPENAI_ORG_ID", "not set (the key's own organization is used)"))

@@ -48,6 +48,7 @@ from helpers.simulator import Simulator, make_client
 
 MESSAGES = [{"role": "user", "content": "Tell me a short joke about queues."}]
 
+
 def short(message):
     """An API message without the link at its end."""
     return message.split(" Visit https://")[0]
@@ -74,8 +75,9 @@ for org_id in ["org-demo-free", "org-demo"]:
     tier = world.organizations[org_id].tier
     for model in ["gpt-4o-mini", "gpt-4o"]:
         limits = world.limits(org_id, model)
-        print(f"{org_id:14} tier {tier:7} {model:12}  RPM {limits.rpm:>4}   TPM {limits.tpm:>7,}   "
-              f"RPD {limits.rpd:>6,}")
+        print(
+            f"{org_id:14} tier {tier:7} {model:12}  RPM {limits.rpm:>4}   TPM {limits.tpm:>7,}   RPD {limits.rpd:>6,}"
+        )
 
 
 # %% [markdown]
@@ -86,6 +88,7 @@ for org_id in ["org-demo-free", "org-demo"]:
 # organization with exactly those limits, and the key `sk-lab` to use it. Below, one lab organization is short of
 # tokens and another is short of requests per day.
 
+
 # %%
 def first_refusal(max_tokens, **limits):
     """Send requests until one is refused; return how many went through and the 429."""
@@ -95,6 +98,7 @@ def first_refusal(max_tokens, **limits):
             client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, max_tokens=max_tokens)
         except openai.RateLimitError as exc:
             return sent, exc
+
 
 for max_tokens, limits in [(400, dict(rpm=600, tpm=1_000)), (20, dict(rpm=600, tpm=100_000, rpd=5))]:
     sent, exc = first_refusal(max_tokens, **limits)
@@ -161,8 +165,10 @@ for name, value in rate_error.response.headers.items():
 # Reading the numbers out of the message takes one regular expression:
 
 # %%
-RATE_LIMIT = re.compile(r" on (?P<limit_name>[^:]+): Limit (?P<limit>\d+), Used (?P<used>\d+), "
-                        r"Requested (?P<requested>\d+)\. Please try again in (?P<wait>\S+?)\.(?: |$)")
+RATE_LIMIT = re.compile(
+    r" on (?P<limit_name>[^:]+): Limit (?P<limit>\d+), Used (?P<used>\d+), "
+    r"Requested (?P<requested>\d+)\. Please try again in (?P<wait>\S+?)\.(?: |$)"
+)
 
 found = RATE_LIMIT.search(rate_error.body["message"])
 print(found.groupdict())
@@ -238,11 +244,13 @@ print("formatted as the API does:", format_duration(decision.wait))
 
 # %%
 client = make_client("sk-lab", Simulator(lab_world(rpm=60, tpm=10_000)), max_retries=0)
-client.chat.completions.create(model="gpt-4o-mini", max_tokens=500,
-                               messages=[{"role": "user", "content": "x" * 4 * 8_054}])
+client.chat.completions.create(
+    model="gpt-4o-mini", max_tokens=500, messages=[{"role": "user", "content": "x" * 4 * 8_054}]
+)
 try:
-    client.chat.completions.create(model="gpt-4o-mini", max_tokens=500,
-                                   messages=[{"role": "user", "content": "x" * 4 * 2_582}])
+    client.chat.completions.create(
+        model="gpt-4o-mini", max_tokens=500, messages=[{"role": "user", "content": "x" * 4 * 2_582}]
+    )
 except openai.RateLimitError as exc:
     tpm_error = exc
 
@@ -260,6 +268,7 @@ print("retry-after-ms:", tpm_error.response.headers["retry-after-ms"])
 # Write `try_again_in(limit, used, requested, window_s=60)`: the seconds until the request fits, using the formula
 # above. Two special cases: return `0` when the request fits already, and `math.inf` when it is larger than the whole
 # limit (it can never fit).
+
 
 # %% tags=["exercise"]
 def try_again_in(limit, used, requested, window_s=60):
@@ -347,6 +356,7 @@ print("reset-requests    :", raw.headers["x-ratelimit-reset-requests"])
 # tokens bucket, so work out both waits and return the longer one. Return `0` if it fits now, and `math.inf` if
 # `tokens` is more than the whole token limit.
 
+
 # %% tags=["exercise"]
 def seconds_until_fits(headers, tokens):
     """Seconds until one request of `tokens` tokens fits, from the x-ratelimit-* headers of the last answer."""
@@ -411,9 +421,11 @@ for max_tokens in [50, 4_000]:
     client = make_client("sk-demo-ok", max_retries=0)  # a fresh simulator each time: a full bucket
     raw = client.chat.completions.with_raw_response.create(model="gpt-4o", messages=MESSAGES, max_tokens=max_tokens)
     usage = raw.parse().usage
-    print(f"max_tokens={max_tokens:5}: the answer used {usage.completion_tokens} tokens and the prompt "
-          f"{usage.prompt_tokens}, but remaining-tokens went from {raw.headers['x-ratelimit-limit-tokens']} "
-          f"to {raw.headers['x-ratelimit-remaining-tokens']}")
+    print(
+        f"max_tokens={max_tokens:5}: the answer used {usage.completion_tokens} tokens and the prompt "
+        f"{usage.prompt_tokens}, but remaining-tokens went from {raw.headers['x-ratelimit-limit-tokens']} "
+        f"to {raw.headers['x-ratelimit-remaining-tokens']}"
+    )
 
 
 # %% [markdown]
@@ -426,6 +438,7 @@ for max_tokens in [50, 4_000]:
 # Write `rate_limit_tokens(messages, max_tokens, n=1)`: the tokens a chat request counts against TPM. Use the
 # simulator's rule: for each message, `math.ceil(len(content) / 4)`; add `max_tokens` for each of the `n` answers.
 # The check compares your count with the simulator's for a few requests.
+
 
 # %% tags=["exercise"]
 def rate_limit_tokens(messages, max_tokens, n=1):
@@ -501,6 +514,7 @@ for entry in big.simulator.log:
 # Two free-tier programs have just used their 3 requests. The impatient one tries again every second; the patient
 # one waits the 20 seconds the API asked for.
 
+
 # %%
 def after_three_requests():
     """A free-tier client whose bucket has just been emptied."""
@@ -509,12 +523,14 @@ def after_three_requests():
         client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, max_tokens=50)
     return client
 
+
 def try_once(client):
     try:
         client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, max_tokens=50)
         return True
     except openai.RateLimitError:
         return False
+
 
 impatient = after_three_requests()
 for tries in range(1, 61):  # once a second, for a minute  # noqa: B007 (`tries` is read after the loop)
@@ -598,8 +614,16 @@ print(f"{crowd.succeeded} of {crowd.calls} calls succeeded; errors raised: {crow
 # %%
 sdk_like = RetryPolicy(OpenAISDK(), (MaxAttempts(3),))
 result = run_load(clients=6, requests_per_client=4, rpm=12, tpm=40_000, policy=sdk_like, seed=0)
-print(result.metrics.successes, "of", result.metrics.requests, "requests succeeded;",
-      result.metrics.gave_up, "were given up after", result.metrics.attempts, "attempts in all")
+print(
+    result.metrics.successes,
+    "of",
+    result.metrics.requests,
+    "requests succeeded;",
+    result.metrics.gave_up,
+    "were given up after",
+    result.metrics.attempts,
+    "attempts in all",
+)
 plots.show(plots.retry_timeline(result))
 
 later = [row for row in result.trace if row.time > 1]  # everything after the first burst

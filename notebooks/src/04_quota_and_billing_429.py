@@ -79,9 +79,11 @@ for _ in range(4):
     except openai.RateLimitError as exc:
         rate_error = exc
 
+
 def waiting_hints(exc):
     headers = exc.response.headers
     return {name: headers[name] for name in headers if name.startswith(("retry-after", "x-ratelimit-remaining"))}
+
 
 for label, exc in [("rate limit", rate_error), ("quota", quota_error)]:
     print(f"{label:10}  {type(exc).__name__} {exc.status_code}  type={exc.type!r}  code={exc.code!r}")
@@ -155,8 +157,13 @@ for n in range(1, 5):
 # Let's ask each of them:
 
 # %%
-BILLING_KEYS = ["sk-demo-broke", "sk-demo-prepaid", "sk-demo-org-capped", "sk-demo-project-capped",
-                "sk-demo-usage-limit"]
+BILLING_KEYS = [
+    "sk-demo-broke",
+    "sk-demo-prepaid",
+    "sk-demo-org-capped",
+    "sk-demo-project-capped",
+    "sk-demo-usage-limit",
+]
 
 for key in BILLING_KEYS:
     try:
@@ -203,8 +210,14 @@ for key in ["sk-demo-project-capped", "sk-demo-ok"]:
 # including other 429s, other API errors, and exceptions that do not come from the API at all.
 
 # %% tags=["exercise"]
-BILLING_CODES = {"insufficient_quota", "credit_balance_exhausted", "organization_spend_limit_exceeded",
-                 "project_spend_limit_exceeded", "organization_usage_limit_exceeded"}
+BILLING_CODES = {
+    "insufficient_quota",
+    "credit_balance_exhausted",
+    "organization_spend_limit_exceeded",
+    "project_spend_limit_exceeded",
+    "organization_usage_limit_exceeded",
+}
+
 
 def is_billing_error(exc):
     """True if `exc` is a quota or billing error from the API, False for anything else."""
@@ -223,8 +236,7 @@ def is_billing_error(exc):
 # %%
 from helpers.checks import check_is_billing_error
 
-check_is_billing_error(is_billing_error);
-
+check_is_billing_error(is_billing_error)
 # %% [markdown]
 # ---
 # ## 5. Retrying cannot help — but the SDK retries anyway
@@ -316,8 +328,7 @@ except openai.RateLimitError as exc:
 # %%
 from helpers.checks import check_sent_once
 
-check_sent_once(broke_client, error);
-
+check_sent_once(broke_client, error)
 # %% [markdown]
 # ---
 # ## 6. How to fix it (for real)
@@ -374,6 +385,7 @@ print("completion tokens:", reply.usage.completion_tokens)
 # Write `cost_usd(model, usage)`: the cost in US dollars of one response, from its `usage` (the SDK's object, with
 # attributes `prompt_tokens` and `completion_tokens`) and the `PRICES` table above.
 
+
 # %% tags=["exercise"]
 def cost_usd(model, usage):
     """US dollars for one response: prompt tokens at the input price, completion tokens at the output price."""
@@ -391,8 +403,7 @@ def cost_usd(model, usage):
 # %%
 from helpers.checks import check_cost_usd
 
-check_cost_usd(cost_usd);
-
+check_cost_usd(cost_usd)
 # %% [markdown]
 # Now keep a running total and compare it with what the simulator billed. On the real platform the Usage page
 # lags behind by minutes or more; your own count is up to date after every call.
@@ -426,15 +437,18 @@ print(f"what the server billed: {sim.spend['org-demo'] - before:.8f} USD")
 # Counting prompt tokens exactly needs a tokenizer (`tiktoken`); a common rough rule is about 4 characters per
 # token for English text. The simulator counts exactly that way, so the rule is exact here:
 
+
 # %%
 def estimate_prompt_tokens(messages):
     """A rough count: about 4 characters per token. (The real API adds a few tokens per message.)"""
     return sum(math.ceil(len(message["content"]) / 4) for message in messages)
 
+
 def worst_case_usd(model, messages, max_tokens):
     """The most a call can cost: the whole prompt, and an answer as long as max_tokens."""
     price_in, price_out = PRICES[model]
     return (estimate_prompt_tokens(messages) * price_in + max_tokens * price_out) / 1_000_000
+
 
 print(f"worst case of a short gpt-4o call: {worst_case_usd('gpt-4o', MESSAGES, 100):.6f} USD")
 
@@ -444,6 +458,7 @@ print(f"worst case of a short gpt-4o call: {worst_case_usd('gpt-4o', MESSAGES, 1
 #
 # Complete `send` so that the guard follows the three steps above. When it refuses, `send` returns `None` and
 # sends nothing. Use `worst_case_usd` and your `cost_usd`.
+
 
 # %% tags=["exercise"]
 class BudgetGuard:
@@ -482,8 +497,7 @@ class BudgetGuard:
 # %%
 from helpers.checks import check_budget_guard
 
-check_budget_guard(BudgetGuard);
-
+check_budget_guard(BudgetGuard)
 # %% [markdown]
 # Here is your guard at work: a cap of one cent, and a prompt that costs about a sixth of a cent per call (and up to a third in the
 # worst case).

@@ -40,6 +40,7 @@ from helpers.simulator import Simulator, make_client
 
 MESSAGES = [{"role": "user", "content": "Tell me a fact about servers."}]
 
+
 def show_log(simulator):
     """One line per request the simulated server answered."""
     for entry in simulator.log:
@@ -172,6 +173,7 @@ print("status  :", " ".join(f"{e.status:3}" for e in sim.log))
 # Yes: overload passes. **Wait at least `retry-after`, then retry.** If the model stays busy for long, do what
 # today's message suggests and **fall back to another model**:
 
+
 # %%
 def ask_with_fallback(client, messages, models=("gpt-demo-busy", "gpt-4o-mini")):
     for model in models:
@@ -180,6 +182,7 @@ def ask_with_fallback(client, messages, models=("gpt-demo-busy", "gpt-4o-mini"))
         except openai.InternalServerError as exc:
             print(f"{model}: {exc.status_code} {exc.code or exc.type}; trying the next model")
     raise RuntimeError("every model is overloaded")
+
 
 reply = ask_with_fallback(make_client("sk-demo-ok", max_retries=0), MESSAGES)
 print("answered by", reply.model)
@@ -351,6 +354,7 @@ show_log(slow.simulator)
 # Count `max_retries + 1` attempts of `timeout` seconds each, plus the longest sleep the SDK can take before each
 # retry: before retry *k* (k = 1, 2, …) that is `min(0.5 · 2**(k - 1), 8)` seconds.
 
+
 # %% tags=["exercise"]
 def worst_case_seconds(timeout, max_retries):
     """The longest a call can take if the server never answers: every attempt times out."""
@@ -369,13 +373,14 @@ def worst_case_seconds(timeout, max_retries):
 # %%
 from helpers.checks import check_worst_case_seconds
 
-check_worst_case_seconds(worst_case_seconds);
+check_worst_case_seconds(worst_case_seconds)
 
 
 # %% [markdown]
 # Now try it: move the sliders, and the cell below sends one call to `gpt-demo-slow` with those settings and
 # compares the virtual time it took with your formula. (The SDK's real sleeps carry some jitter, so the measured
 # time is a little under the worst case.)
+
 
 # %%
 def timeout_lab(timeout, max_retries):
@@ -390,10 +395,12 @@ def timeout_lab(timeout, max_retries):
     except Exception as exc:
         print(f"your worst_case_seconds raised {type(exc).__name__}: {exc}")
 
-widgets.interact(timeout_lab,
-                 timeout=widgets.IntSlider(value=2, min=1, max=40, description="timeout (s)"),
-                 max_retries=widgets.IntSlider(value=2, min=0, max=6, description="max_retries"));
 
+widgets.interact(
+    timeout_lab,
+    timeout=widgets.IntSlider(value=2, min=1, max=40, description="timeout (s)"),
+    max_retries=widgets.IntSlider(value=2, min=0, max=6, description="max_retries"),
+)
 # %% [markdown]
 # ---
 # ## 6. Connection errors
@@ -474,8 +481,7 @@ billed = sum(1 for entry in slow_client.simulator.log if entry.status == 200)
 # %%
 from helpers.checks import check_billed_count
 
-check_billed_count(billed, slow_client);
-
+check_billed_count(billed, slow_client)
 # %% [markdown]
 # ### Exercise 3: retry or not?
 #
@@ -524,8 +530,7 @@ def should_retry(exc):
 # %%
 from helpers.checks import check_should_retry
 
-check_should_retry(should_retry);
-
+check_should_retry(should_retry)
 # %% [markdown]
 # The course toolkit's `classify_exception` makes the same decisions, and also says why. You will use it to
 # drive your own retry loop in the backoff lab. Here it is on the errors of this notebook, plus one from notebook 04:

@@ -70,9 +70,12 @@ from helpers.widgets import BackoffLab, StrategyRace
 # %%
 PROMPTS = [f"Give me a fun fact about the number {n}." for n in range(1, 9)]
 
+
 def ask(client, prompt):
-    return client.chat.completions.create(model="gpt-4o-mini", max_tokens=50,
-                                          messages=[{"role": "user", "content": prompt}])
+    return client.chat.completions.create(
+        model="gpt-4o-mini", max_tokens=50, messages=[{"role": "user", "content": prompt}]
+    )
+
 
 def run_batch(name, wait_before_retry, max_attempts=8):
     """Send every prompt with the free-tier key, each with up to `max_attempts` attempts, and report."""
@@ -89,8 +92,10 @@ def run_batch(name, wait_before_retry, max_attempts=8):
                 if attempt < max_attempts:
                     sim.clock.sleep(wait_before_retry(attempt, exc))  # virtual time: returns at once
     refused = sum(entry.status == 429 for entry in sim.log)
-    print(f"{name:26} {done}/{len(PROMPTS)} prompts done, {len(sim.log):2} attempts, {refused:2} refused, "
-          f"{sim.clock.now():3.0f} s of simulated time")
+    print(
+        f"{name:26} {done}/{len(PROMPTS)} prompts done, {len(sim.log):2} attempts, {refused:2} refused, "
+        f"{sim.clock.now():3.0f} s of simulated time"
+    )
 
 
 # %% [markdown]
@@ -214,9 +219,13 @@ for label, result in [("Exponential backoff, no jitter:", waves), ("Exponential 
 
 # %%
 print(f"{'':22}{'no jitter':>12}{'full jitter':>13}")
-for label, field in [("requests succeeded", "successes"), ("requests given up", "gave_up"),
-                     ("attempts", "attempts"), ("429s received", "rate_limited"),
-                     ("time to drain (s)", "drain_time_s")]:
+for label, field in [
+    ("requests succeeded", "successes"),
+    ("requests given up", "gave_up"),
+    ("attempts", "attempts"),
+    ("429s received", "rate_limited"),
+    ("time to drain (s)", "drain_time_s"),
+]:
     print(f"{label:22}{getattr(waves.metrics, field):>12.0f}{getattr(spread.metrics, field):>13.0f}")
 
 # %% [markdown]
@@ -261,8 +270,11 @@ for label, field in [("requests succeeded", "successes"), ("requests given up", 
 # %%
 figure = Figure(figsize=(14, 7), layout="constrained")
 descriptions = []
-for policy, ax in zip([Exponential(0.5, 16), FullJitter(0.5, 16), EqualJitter(0.5, 16), DecorrelatedJitter(0.5, 16)],
-                      figure.subplots(2, 2).flat, strict=True):
+for policy, ax in zip(
+    [Exponential(0.5, 16), FullJitter(0.5, 16), EqualJitter(0.5, 16), DecorrelatedJitter(0.5, 16)],
+    figure.subplots(2, 2).flat,
+    strict=True,
+):
     plots.backoff_schedule(policy, ax=ax)
     descriptions.append(figure.alt_text)
 figure.suptitle("Same base and cap, different spread: jitter turns one wait into a range of waits")
@@ -280,6 +292,7 @@ plots.show(figure)
 # Write `full_jitter(n, base, cap, rng)`: the wait in seconds before retry `n` (1 for the first retry), drawn
 # uniformly between 0 and `min(cap, base · 2^(n−1))`. Take the random number from `rng` (a `random.Random`), for
 # example with `rng.uniform(...)`, so that a seed repeats the same waits.
+
 
 # %% tags=["exercise"]
 def full_jitter(n, base, cap, rng):
@@ -325,6 +338,7 @@ check_full_jitter(full_jitter)
 # with no arguments that makes the API call) until it succeeds, and returns what `send()` returned. When the error
 # cannot succeed, or when `max_attempts` attempts have been made, it re-raises the last error. Before retry `n` it
 # sleeps `clock.sleep(...)` for the larger of the server's `Retry-After` and `full_jitter(n, base, cap, rng)`.
+
 
 # %% tags=["exercise"]
 def call_with_retries(send, clock, rng, max_attempts=6, base=0.5, cap=30.0):
@@ -392,8 +406,12 @@ for prompt in PROMPTS[:3]:
     ask(client, prompt)  # empty the bucket
 
 outcome = send_with_retries(
-    lambda: ask(client, PROMPTS[3]), policy, sim.clock, seed=0,
-    on_retry=lambda attempt: print(f"  retrying after {attempt.kind}: wait {attempt.wait:.1f} s"))
+    lambda: ask(client, PROMPTS[3]),
+    policy,
+    sim.clock,
+    seed=0,
+    on_retry=lambda attempt: print(f"  retrying after {attempt.kind}: wait {attempt.wait:.1f} s"),
+)
 for attempt in outcome.attempts:
     print(f"attempt {attempt.number} at t = {attempt.time:5.1f} s: {attempt.kind} ({attempt.reason})")
 print("ok:", outcome.ok, "->", outcome.unwrap().choices[0].message.content[:50], "...")
@@ -438,8 +456,10 @@ lab
 lab.set(strategy="exponential")
 lab.render()  # redraw now, so that lab.result is up to date in this cell
 m = lab.result.metrics
-print(f"{m.successes} of {m.requests} succeeded, {m.gave_up} given up, {m.attempts} attempts "
-      f"({m.amplification:.1f} per success), {m.rate_limited} 429s, drained after {m.drain_time_s:.0f} s")
+print(
+    f"{m.successes} of {m.requests} succeeded, {m.gave_up} given up, {m.attempts} attempts "
+    f"({m.amplification:.1f} per success), {m.rate_limited} 429s, drained after {m.drain_time_s:.0f} s"
+)
 plots.show(lab.figure)
 
 # %% [markdown]
@@ -476,15 +496,18 @@ for name, settings in steps.items():
 # drop-downs, then change the load as in the lab.
 
 # %%
-race = StrategyRace(strategy1="exponential", strategy2="full jitter", strategy3="equal jitter",
-                    strategy4="the OpenAI SDK's schedule")
+race = StrategyRace(
+    strategy1="exponential", strategy2="full jitter", strategy3="equal jitter", strategy4="the OpenAI SDK's schedule"
+)
 race
 
 # %%
 for name, result in race.result.items():
     m = result.metrics
-    print(f"{name:28} {m.successes:>3} of {m.requests} succeeded, {m.amplification:4.1f} attempts per success, "
-          f"drained after {m.drain_time_s:5.1f} s")
+    print(
+        f"{name:28} {m.successes:>3} of {m.requests} succeeded, {m.amplification:4.1f} attempts per success, "
+        f"drained after {m.drain_time_s:5.1f} s"
+    )
 
 # %% [markdown]
 # A few races worth running: *full jitter* against *full jitter + Retry-After*; *exponential* against *equal

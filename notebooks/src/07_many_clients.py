@@ -68,12 +68,21 @@ def side_by_side(results, rows):
 # Each worker sends one request and retries with **plain exponential backoff, no jitter**: 1 s, 2 s, 4 s, …
 # (capped at 32 s), at most 8 attempts.
 
+
 # %%
 def herd(backoff, seed=0):
     """40 clients, one request each, against 120 requests/min enforced as 2 per second."""
     simulator = Simulator(lab_world(rpm=120, tpm=1_000_000), burst_fraction=1 / 60, seed=seed)
-    return run_load(clients=40, requests_per_client=1, rpm=120, tpm=1_000_000, seed=seed,
-                    policy=RetryPolicy(backoff, (MaxAttempts(8),)), simulator=simulator)
+    return run_load(
+        clients=40,
+        requests_per_client=1,
+        rpm=120,
+        tpm=1_000_000,
+        seed=seed,
+        policy=RetryPolicy(backoff, (MaxAttempts(8),)),
+        simulator=simulator,
+    )
+
 
 lockstep = herd(Exponential(base=1, cap=32))
 plots.show(plots.retry_timeline(lockstep))
@@ -102,14 +111,17 @@ plots.show(plots.retry_timeline(spread))
 
 # %%
 herds = {"exponential, no jitter": lockstep, "full jitter": spread}
-side_by_side(herds, [
-    ("requests that succeeded", lambda m: f"{m.successes} of {m.requests}"),
-    ("attempts", lambda m: m.attempts),
-    ("429s received", lambda m: m.rate_limited),
-    ("attempts per success", lambda m: f"{m.amplification:.1f}"),
-    ("requests given up", lambda m: m.gave_up),
-    ("time to drain (s)", lambda m: f"{m.drain_time_s:.0f}"),
-])
+side_by_side(
+    herds,
+    [
+        ("requests that succeeded", lambda m: f"{m.successes} of {m.requests}"),
+        ("attempts", lambda m: m.attempts),
+        ("429s received", lambda m: m.rate_limited),
+        ("attempts per success", lambda m: f"{m.amplification:.1f}"),
+        ("requests given up", lambda m: m.gave_up),
+        ("time to drain (s)", lambda m: f"{m.drain_time_s:.0f}"),
+    ],
+)
 
 
 # %% [markdown]
@@ -122,17 +134,28 @@ side_by_side(herds, [
 # requests through at once (no `burst_fraction`) but is simply too small: 40 workers against **20 requests per
 # minute**.
 
+
 # %%
 def too_small(backoff, seed=0):
     """40 clients, one request each, against 20 requests/min with a bucket that holds the whole minute."""
-    return run_load(clients=40, requests_per_client=1, rpm=20, tpm=1_000_000, seed=seed,
-                    policy=RetryPolicy(backoff, (MaxAttempts(8),)))
+    return run_load(
+        clients=40,
+        requests_per_client=1,
+        rpm=20,
+        tpm=1_000_000,
+        seed=seed,
+        policy=RetryPolicy(backoff, (MaxAttempts(8),)),
+    )
 
-side_by_side({"exponential, no jitter": too_small(Exponential(1, 32)), "full jitter": too_small(FullJitter(1, 32))}, [
-    ("requests that succeeded", lambda m: f"{m.successes} of {m.requests}"),
-    ("attempts", lambda m: m.attempts),
-    ("attempts per success", lambda m: f"{m.amplification:.1f}"),
-])
+
+side_by_side(
+    {"exponential, no jitter": too_small(Exponential(1, 32)), "full jitter": too_small(FullJitter(1, 32))},
+    [
+        ("requests that succeeded", lambda m: f"{m.successes} of {m.requests}"),
+        ("attempts", lambda m: m.attempts),
+        ("attempts per success", lambda m: f"{m.amplification:.1f}"),
+    ],
+)
 
 # %% [markdown]
 # Here the result turns around. Two things work against jitter: full jitter waits only half as long on average, so
@@ -172,8 +195,10 @@ plots.show(plots.occ_results(results))
 # %%
 STRATEGIES = list(dict.fromkeys(r.strategy for r in results))
 COUNTS = sorted({r.clients for r in results})
-for title, value in (("writes (mean per run)", lambda r: f"{r.mean_writes:.0f}"),
-                     ("completion time (s)", lambda r: f"{r.mean_completion_ms / 1000:.2f}")):
+for title, value in (
+    ("writes (mean per run)", lambda r: f"{r.mean_writes:.0f}"),
+    ("completion time (s)", lambda r: f"{r.mean_completion_ms / 1000:.2f}"),
+):
     print(f"{title:24}" + "".join(f"{f'{n} clients':>13}" for n in COUNTS))
     for strategy in STRATEGIES:
         cells = {r.clients: r for r in results if r.strategy == strategy}
@@ -182,8 +207,10 @@ for title, value in (("writes (mean per run)", lambda r: f"{r.mean_writes:.0f}")
 
 top = max(COUNTS)
 at_top = [r for r in results if r.clients == top]
-print(f"At {top} clients, '{min(at_top, key=lambda r: r.mean_completion_ms).strategy}' finishes first and "
-      f"'{min(at_top, key=lambda r: r.mean_writes).strategy}' does the least work.")
+print(
+    f"At {top} clients, '{min(at_top, key=lambda r: r.mean_completion_ms).strategy}' finishes first and "
+    f"'{min(at_top, key=lambda r: r.mean_writes).strategy}' does the least work."
+)
 
 # %% [markdown]
 # Notice who finishes first. Backing off costs the *clients* time; not backing off costs the *server* work. Brooker
@@ -198,68 +225,102 @@ print(f"At {top} clients, '{min(at_top, key=lambda r: r.mean_completion_ms).stra
 # %%
 point = {(r.clients, r.strategy): r for r in results}
 
+
 def writes(n, s):
     return point[n, s].mean_writes
+
 
 def seconds(n, s):
     return point[n, s].mean_completion_ms / 1000
 
+
 def growth(f, s):
     return math.log(f(100, s) / f(50, s), 2)  # exponent k in "grows like N^k", from 50 to 100 clients
 
+
 JITTERED = ("equal_jitter", "full_jitter", "decorrelated_jitter")
+
 
 def verdict(claim, holds, partly, evidence):
     mark = "✔ holds       " if holds else ("≈ holds partly" if partly else "✘ not here    ")
     print(f"{mark}  {claim}\n                {evidence}\n")
 
+
 k_work, k_time = growth(writes, "none"), growth(seconds, "none")
-verdict("Without backoff, work grows like N² and completion time like N.",
-        k_work > 1.7 and 0.7 < k_time < 1.3, k_work > 1.3,
-        f"from 50 to 100 clients, writes grow like N^{k_work:.2f} and time like N^{k_time:.2f}")
+verdict(
+    "Without backoff, work grows like N² and completion time like N.",
+    k_work > 1.7 and 0.7 < k_time < 1.3,
+    k_work > 1.3,
+    f"from 50 to 100 clients, writes grow like N^{k_work:.2f} and time like N^{k_time:.2f}",
+)
 
 saved = 1 - writes(100, "exponential") / writes(100, "none")
 versus_full = writes(100, "exponential") / writes(100, "full_jitter")
-verdict("Plain exponential backoff barely reduces the work.",
-        saved < 0.1, saved < 0.5,
-        f"at 100 clients it saves {saved:.0%} of the writes, "
-        f"but still does {versus_full:.1f}× the work of full jitter")
+verdict(
+    "Plain exponential backoff barely reduces the work.",
+    saved < 0.1,
+    saved < 0.5,
+    f"at 100 clients it saves {saved:.0%} of the writes, but still does {versus_full:.1f}× the work of full jitter",
+)
 
 slowest_other = max(seconds(100, s) for s in ("none", *JITTERED))
-verdict("Plain exponential backoff is by far the slowest.",
-        seconds(100, "exponential") > 3 * slowest_other, seconds(100, "exponential") > slowest_other,
-        f"at 100 clients it takes {seconds(100, 'exponential'):.1f} s; the next slowest {slowest_other:.1f} s")
+verdict(
+    "Plain exponential backoff is by far the slowest.",
+    seconds(100, "exponential") > 3 * slowest_other,
+    seconds(100, "exponential") > slowest_other,
+    f"at 100 clients it takes {seconds(100, 'exponential'):.1f} s; the next slowest {slowest_other:.1f} s",
+)
 
 gap = {n: min(writes(n, "none"), writes(n, "exponential")) / max(writes(n, s) for s in JITTERED) for n in (50, 100)}
-verdict("Every jittered variant does much less work than either un-jittered one.",
-        all(g > 1.5 for g in gap.values()), all(g > 1 for g in gap.values()),
-        "the un-jittered ones do at least " + ", ".join(f"{g:.1f}× (at {n})" for n, g in gap.items()) + " the work")
+verdict(
+    "Every jittered variant does much less work than either un-jittered one.",
+    all(g > 1.5 for g in gap.values()),
+    all(g > 1 for g in gap.values()),
+    "the un-jittered ones do at least " + ", ".join(f"{g:.1f}× (at {n})" for n, g in gap.items()) + " the work",
+)
 
 full_vs_equal = abs(writes(100, "equal_jitter") / writes(100, "full_jitter") - 1)
 decorrelated_more = writes(100, "decorrelated_jitter") > writes(100, "full_jitter")
-verdict("Full and equal jitter do about the same work; decorrelated does somewhat more.",
-        full_vs_equal < 0.15 and decorrelated_more, full_vs_equal < 0.15 or decorrelated_more,
-        f"at 100 clients: full {writes(100, 'full_jitter'):.0f}, equal {writes(100, 'equal_jitter'):.0f}, "
-        f"decorrelated {writes(100, 'decorrelated_jitter'):.0f} writes")
+verdict(
+    "Full and equal jitter do about the same work; decorrelated does somewhat more.",
+    full_vs_equal < 0.15 and decorrelated_more,
+    full_vs_equal < 0.15 or decorrelated_more,
+    f"at 100 clients: full {writes(100, 'full_jitter'):.0f}, equal {writes(100, 'equal_jitter'):.0f}, "
+    f"decorrelated {writes(100, 'decorrelated_jitter'):.0f} writes",
+)
 
 equal_slowest = [n for n in (50, 100) if max(JITTERED, key=lambda s: seconds(n, s)) == "equal_jitter"]
-verdict("Among the jittered variants, equal jitter takes the longest.",
-        len(equal_slowest) == 2, len(equal_slowest) == 1,
-        "; ".join(f"at {n}: " + ", ".join(f"{s.split('_')[0]} {seconds(n, s):.1f} s" for s in JITTERED)
-                  for n in (50, 100)))
+verdict(
+    "Among the jittered variants, equal jitter takes the longest.",
+    len(equal_slowest) == 2,
+    len(equal_slowest) == 1,
+    "; ".join(f"at {n}: " + ", ".join(f"{s.split('_')[0]} {seconds(n, s):.1f} s" for s in JITTERED) for n in (50, 100)),
+)
 
-close_call = [n for n in (50, 100) if writes(n, "full_jitter") < writes(n, "decorrelated_jitter")
-              and seconds(n, "full_jitter") > seconds(n, "decorrelated_jitter")]
-verdict("Full vs decorrelated is a close call: full does less work but takes a little longer.",
-        len(close_call) == 2, len(close_call) == 1,
-        "; ".join(f"at {n}: full {writes(n, 'full_jitter'):.0f} writes / {seconds(n, 'full_jitter'):.1f} s, "
-                  f"decorrelated {writes(n, 'decorrelated_jitter'):.0f} / {seconds(n, 'decorrelated_jitter'):.1f} s"
-                  for n in (50, 100)))
+close_call = [
+    n
+    for n in (50, 100)
+    if writes(n, "full_jitter") < writes(n, "decorrelated_jitter")
+    and seconds(n, "full_jitter") > seconds(n, "decorrelated_jitter")
+]
+verdict(
+    "Full vs decorrelated is a close call: full does less work but takes a little longer.",
+    len(close_call) == 2,
+    len(close_call) == 1,
+    "; ".join(
+        f"at {n}: full {writes(n, 'full_jitter'):.0f} writes / {seconds(n, 'full_jitter'):.1f} s, "
+        f"decorrelated {writes(n, 'decorrelated_jitter'):.0f} / {seconds(n, 'decorrelated_jitter'):.1f} s"
+        for n in (50, 100)
+    ),
+)
 
 exponents = {s: growth(writes, s) for s in dict.fromkeys(r.strategy for r in results)}
-verdict("No strategy changes the fact that the work grows faster than the number of clients.",
-        all(k > 1 for k in exponents.values()), sum(k > 1 for k in exponents.values()) >= 3,
-        "growth of the writes: " + ", ".join(f"{s.split('_')[0]} N^{k:.2f}" for s, k in exponents.items()))
+verdict(
+    "No strategy changes the fact that the work grows faster than the number of clients.",
+    all(k > 1 for k in exponents.values()),
+    sum(k > 1 for k in exponents.values()) >= 3,
+    "growth of the writes: " + ", ".join(f"{s.split('_')[0]} N^{k:.2f}" for s, k in exponents.items()),
+)
 
 
 # %% [markdown]
@@ -297,13 +358,17 @@ verdict("No strategy changes the fact that the work grows faster than the number
 # We measure the **load**: attempts per request. (The metrics' `amplification` is attempts per *success*, which is
 # infinite when nothing succeeds.)
 
+
 # %%
 def day(policy, failure_share, seed=0):
     """5 clients × 40 requests against a model that fails `failure_share` of the time (limits out of the way)."""
-    simulator = Simulator(lab_world(rpm=6_000, tpm=10_000_000), seed=seed,
-                          faults={"gpt-4o-mini": {"server_error_share": failure_share}})
-    return run_load(clients=5, requests_per_client=40, rpm=6_000, tpm=10_000_000, policy=policy,
-                    simulator=simulator, seed=seed).metrics
+    simulator = Simulator(
+        lab_world(rpm=6_000, tpm=10_000_000), seed=seed, faults={"gpt-4o-mini": {"server_error_share": failure_share}}
+    )
+    return run_load(
+        clients=5, requests_per_client=40, rpm=6_000, tpm=10_000_000, policy=policy, simulator=simulator, seed=seed
+    ).metrics
+
 
 backoff = FullJitter(0.5, 8)
 budgets = {
@@ -316,8 +381,10 @@ budgets = {
 print(f"{'policy':28}{'outage: load':>14}{'bad day: succeeded':>20}{'bad day: load':>15}")
 for name, policy in budgets.items():
     outage, bad = day(policy, 1.0), day(policy, 0.2)
-    print(f"{name:28}{outage.attempts / outage.requests:13.2f}×"
-          f"{bad.successes / bad.requests:19.0%}{bad.attempts / bad.requests:14.2f}×")
+    print(
+        f"{name:28}{outage.attempts / outage.requests:13.2f}×"
+        f"{bad.successes / bad.requests:19.0%}{bad.attempts / bad.requests:14.2f}×"
+    )
 
 # %% [markdown]
 # What the table shows:
@@ -370,8 +437,10 @@ check_retry_budget(my_policy)
 # %%
 for outer, sdk_retries in [(6, 2), (11, 2), (6, 0)]:
     nested = measure_nesting(outer_attempts=outer, sdk_max_retries=sdk_retries)
-    print(f"your loop: {outer:2} attempts × the SDK: {nested.sdk_attempts_per_call} attempt(s) per call "
-          f"→ the server received {nested.http_calls:2} requests for one call")
+    print(
+        f"your loop: {outer:2} attempts × the SDK: {nested.sdk_attempts_per_call} attempt(s) per call "
+        f"→ the server received {nested.http_calls:2} requests for one call"
+    )
 
 
 # %% [markdown]
@@ -390,11 +459,13 @@ for outer, sdk_retries in [(6, 2), (11, 2), (6, 0)]:
 # cause when every attempt fails. Then use it for this stack: a job queue that re-runs a failed job 3 times, a
 # tenacity decorator with 5 retries, and the SDK's default 2.
 
+
 # %% tags=["exercise"]
 def worst_case_requests(retries_per_layer):
     """HTTP requests one call can cause when every attempt fails; one number of retries per layer."""
     # Your code here
     return 0
+
 
 print("job queue (3) → tenacity (5) → SDK (2):", worst_case_requests([3, 5, 2]), "requests")
 
@@ -406,6 +477,7 @@ def worst_case_requests(retries_per_layer):
     for retries in retries_per_layer:
         total *= retries + 1  # each attempt of the layer above runs this layer's attempts in full
     return total
+
 
 print("job queue (3) → tenacity (5) → SDK (2):", worst_case_requests([3, 5, 2]), "requests")
 

@@ -44,8 +44,7 @@ from helpers.retry.throttle import Throttle, estimate_tokens
 from helpers.simulator import Simulator, make_client
 from helpers.widgets import ThrottleLab
 
-QUESTION = {"model": "gpt-4o-mini", "max_tokens": 100,
-            "messages": [{"role": "user", "content": "Name three colours."}]}
+QUESTION = {"model": "gpt-4o-mini", "max_tokens": 100, "messages": [{"role": "user", "content": "Name three colours."}]}
 
 # %% [markdown]
 # ---
@@ -88,6 +87,7 @@ print("waits for 22 requests asked at t = 0:", [round(w, 1) for w in waits])
 # first as fast as possible, then through the throttle. The SDK's own retries are off (`max_retries=0`), so every
 # 429 reaches us:
 
+
 # %%
 def send_all(n, throttle=None):
     """Send QUESTION n times in a row; with a throttle, wait for it before each request."""
@@ -104,6 +104,7 @@ def send_all(n, throttle=None):
         except openai.RateLimitError:
             refused += 1
     print(f"{n - refused} answered, {refused} refused with 429, finished at {simulator.clock.now():.1f} s")
+
 
 send_all(30)
 send_all(30, Throttle(rpm=20, tpm=10_000, headroom=0.9))
@@ -123,6 +124,7 @@ send_all(30, Throttle(rpm=20, tpm=10_000, headroom=0.9))
 # 3. spend the tokens, remember the time, and return how many seconds you slept.
 #
 # (You may assume `tokens` is never more than `per_minute`.)
+
 
 # %% tags=["exercise"]
 class Pacer:
@@ -186,10 +188,14 @@ document = "lorem ipsum " * 170  # about 2,000 characters
 bodies = {
     "short question, max_tokens=100": QUESTION,
     "2,000-character document, max_tokens=200": {
-        "model": "gpt-4o-mini", "max_tokens": 200,
-        "messages": [{"role": "user", "content": "Summarise: " + document}]},
+        "model": "gpt-4o-mini",
+        "max_tokens": 200,
+        "messages": [{"role": "user", "content": "Summarise: " + document}],
+    },
     "short question, no max_tokens": {
-        "model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Name three colours."}]},
+        "model": "gpt-4o-mini",
+        "messages": [{"role": "user", "content": "Name three colours."}],
+    },
     "short question, n=3, max_tokens=100": {**QUESTION, "n": 3},
 }
 client = make_client("sk-lab", Simulator(lab_world(rpm=1_000, tpm=100_000)), max_retries=0)
@@ -221,10 +227,12 @@ for label, body in bodies.items():
 # as a numbered list") and it is 6 requests, for the same tokens. Both buckets start full and then refill continuously, at their per-minute rate, not once a
 # minute, so the shortest time the limits allow is:
 
+
 # %%
 def minimum_seconds(requests, tokens, rpm, tpm):
     """Shortest time the limits allow: both buckets start full, then refill at their per-minute rate."""
     return 60 * max(0, (requests - rpm) / rpm, (tokens - tpm) / tpm)
+
 
 for tpm in (40_000, 3_000):
     one_each = minimum_seconds(requests=60, tokens=60 * 100, rpm=20, tpm=tpm)
@@ -241,10 +249,13 @@ ten_tasks = [(500, 500)] * 2
 policy = RetryPolicy(RetryAfter(FullJitter(0.5, 16)), (MaxAttempts(8),))
 for tpm in (40_000, 3_000):
     for label, workload in (("one task per request", one_task), ("ten tasks per request", ten_tasks)):
-        m = run_load(clients=3, workload=workload, rpm=20, tpm=tpm, policy=policy, throttle=True,
-                     throttle_headroom=1.0).metrics
-        print(f"20 RPM, {tpm:6,} TPM, {label:22}: {m.attempts:2} requests, {m.rate_limited} × 429, "
-              f"done at {m.drain_time_s:5.1f} s")
+        m = run_load(
+            clients=3, workload=workload, rpm=20, tpm=tpm, policy=policy, throttle=True, throttle_headroom=1.0
+        ).metrics
+        print(
+            f"20 RPM, {tpm:6,} TPM, {label:22}: {m.attempts:2} requests, {m.rate_limited} × 429, "
+            f"done at {m.drain_time_s:5.1f} s"
+        )
 
 # %% [markdown]
 # Batching saves **requests, not tokens**: when the requests-per-minute limit is the one that binds, it helps a lot;
@@ -282,6 +293,7 @@ for tpm in (40_000, 3_000):
 # `POLICY` a full-jitter backoff that honours `Retry-After`, at most 6 attempts. Read the whole function in
 # `helpers/experiments/batch.py`: it is short.
 
+
 # %%
 def report(label, results, simulator, finished):
     done = sum(r.ok for r in results)
@@ -310,8 +322,10 @@ report("8 at a time, throttle at 90%", *run_batch(max_concurrency=8, headroom=0.
 
 # %%
 for headroom in (1.0, 0.9, 0.7):
-    report(f"8 at a time, throttle at {headroom:.0%}, neighbour",
-           *run_batch(max_concurrency=8, headroom=headroom, neighbour_every=6))
+    report(
+        f"8 at a time, throttle at {headroom:.0%}, neighbour",
+        *run_batch(max_concurrency=8, headroom=headroom, neighbour_every=6),
+    )
 
 
 # %% [markdown]
@@ -324,10 +338,14 @@ for headroom in (1.0, 0.9, 0.7):
 # seconds**, while the neighbour sends a request every 6 s. Choose `MAX_CONCURRENCY` and `HEADROOM`. Use
 # `try_settings` to experiment before you run the check.
 
+
 # %% tags=["exercise"]
 def try_settings(max_concurrency, headroom):
-    report(f"{max_concurrency} at a time, throttle at {headroom:.0%}",
-           *run_batch(max_concurrency, headroom, neighbour_every=6))
+    report(
+        f"{max_concurrency} at a time, throttle at {headroom:.0%}",
+        *run_batch(max_concurrency, headroom, neighbour_every=6),
+    )
+
 
 MAX_CONCURRENCY = 1  # change these two
 HEADROOM = 1.0
@@ -384,8 +402,14 @@ print(f"a processor that re-queues every failure for 5 attempts would have sent 
 # off after 429s (full jitter, at most 6 attempts); then all clients share one throttle fed by the headers.
 
 # %%
-load = dict(clients=20, requests_per_client=3, rpm=30, tpm=40_000, prompt_tokens=200,
-            policy=RetryPolicy(FullJitter(0.5, 16), (MaxAttempts(6),)))
+load = dict(
+    clients=20,
+    requests_per_client=3,
+    rpm=30,
+    tpm=40_000,
+    prompt_tokens=200,
+    policy=RetryPolicy(FullJitter(0.5, 16), (MaxAttempts(6),)),
+)
 compared = {"reactive": run_load(**load), "proactive": run_load(**load, throttle=True)}
 
 print(f"{'':34}{'reactive':>12}{'proactive':>12}")
@@ -433,8 +457,9 @@ lab.set(clients=40, rpm=60, headroom=0.8)
 lab.render()
 for label, result in lab.result.items():
     m = result.metrics
-    print(f"{label:38} {m.successes:3} of {m.requests} done, {m.rate_limited:3} × 429, "
-          f"drained at {m.drain_time_s:5.0f} s")
+    print(
+        f"{label:38} {m.successes:3} of {m.requests} done, {m.rate_limited:3} × 429, drained at {m.drain_time_s:5.0f} s"
+    )
 
 # %% [markdown]
 # ---

@@ -29,8 +29,9 @@ from helpers.simulator import Simulator, make_client
 
 def worst_case_seconds(timeout, max_retries, backoff_cap=8.0):
     attempts = max_retries + 1
-    sleeps = sum(min(0.5 * 2 ** k, backoff_cap) for k in range(max_retries))  # the SDK's longest sleeps
+    sleeps = sum(min(0.5 * 2**k, backoff_cap) for k in range(max_retries))  # the SDK's longest sleeps
     return attempts * timeout + sleeps
+
 
 for timeout, retries in [(600, 2), (30, 2), (10, 1)]:
     print(f"timeout={timeout:>3} s, max_retries={retries}: up to {worst_case_seconds(timeout, retries):6.1f} s")
@@ -72,6 +73,7 @@ from helpers.retry import classify_exception
 def is_retryable(exc):
     return classify_exception(exc).retryable
 
+
 def call_with_tenacity(client, model, sim):
     retrying = Retrying(
         stop=stop_after_attempt(4),
@@ -80,8 +82,8 @@ def call_with_tenacity(client, model, sim):
         sleep=sim.clock.sleep,
         reraise=True,
     )
-    return retrying(client.chat.completions.create, model=model,
-                    messages=[{"role": "user", "content": "Hello"}])
+    return retrying(client.chat.completions.create, model=model, messages=[{"role": "user", "content": "Hello"}])
+
 
 for key, model in [("sk-demo-ok", "gpt-demo-flaky"), ("sk-demo-broke", "gpt-4o-mini")]:
     sim = Simulator(seed=0, faults={"gpt-demo-flaky": {"server_error_share": 0.6}})
@@ -104,6 +106,7 @@ for key, model in [("sk-demo-ok", "gpt-demo-flaky"), ("sk-demo-broke", "gpt-4o-m
 # jittered exponential waits, **no retries for errors that cannot succeed**, and sleeps on `sim.clock.sleep`
 # (without `sleep=`, tenacity sleeps for real, and the check takes a few real seconds).
 # The check calls it around a client with `max_retries=0`, against a quota error and against a failing model.
+
 
 # %% tags=["exercise"]
 def make_retrying(sim):
@@ -142,9 +145,11 @@ from collections import Counter
 
 records = []
 
+
 class KeepLines(logging.Handler):
     def emit(self, record):
         records.append(record.getMessage())
+
 
 logger = logging.getLogger("openai")
 handler = KeepLines()
@@ -154,7 +159,8 @@ try:
     sim = Simulator(faults={"gpt-demo-busy": {"overload_busy_s": 15}})  # busy all the time
     try:
         make_client("sk-demo-ok", sim).chat.completions.create(
-            model="gpt-demo-busy", messages=[{"role": "user", "content": "Hi"}])
+            model="gpt-demo-busy", messages=[{"role": "user", "content": "Hi"}]
+        )
     except openai.InternalServerError as exc:
         print("gave up with", exc.status_code, exc.code, "request id", exc.request_id)
 finally:
@@ -170,17 +176,21 @@ from helpers.simulator import http_client
 retry_counts = Counter()
 failed_ids = []
 
+
 def on_retry(attempt):
     retry_counts[attempt.kind] += 1
+
 
 sim = Simulator(seed=1)
 http = http_client(sim, headers={"Authorization": "Bearer sk-demo-ok"})
 policy = RetryPolicy(FullJitter(0.5, 8), (MaxAttempts(4),))
 for model in ["gpt-demo-flaky"] * 20 + ["gpt-demo-busy"] * 3:
     outcome = send_with_retries(
-        lambda: http.post("/chat/completions",
-                          json={"model": model, "messages": [{"role": "user", "content": "x"}]}),  # noqa: B023
-        policy, sim.clock, on_retry=on_retry)
+        lambda: http.post("/chat/completions", json={"model": model, "messages": [{"role": "user", "content": "x"}]}),  # noqa: B023
+        policy,
+        sim.clock,
+        on_retry=on_retry,
+    )
     if not outcome.ok:
         failed_ids.append(outcome.attempts[-1].request_id)
 
@@ -197,6 +207,7 @@ print("requests that failed for good:", len(failed_ids), failed_ids[:2])
 # if it succeeds. The Builders' Library warns that breakers make behaviour modal and harder to test, and a
 # retry budget (notebook 07) often does the job; but a breaker is useful in front of a dependency that goes
 # down for minutes.
+
 
 # %%
 class CircuitBreaker:
@@ -224,14 +235,16 @@ class CircuitBreaker:
         self.failures, self.opened_at = 0, None
         return result
 
+
 sim = Simulator()  # gpt-demo-busy is overloaded during the first 5 s of every 15 s
 client = make_client("sk-demo-ok", sim, max_retries=0)
 breaker = CircuitBreaker(sim.clock, failures_to_open=3, open_for_s=4.0)
 timeline = []
 for _ in range(20):
     try:
-        breaker.call(lambda: client.chat.completions.create(
-            model="gpt-demo-busy", messages=[{"role": "user", "content": "Hi"}]))
+        breaker.call(
+            lambda: client.chat.completions.create(model="gpt-demo-busy", messages=[{"role": "user", "content": "Hi"}])
+        )
         timeline.append("ok")
     except openai.InternalServerError:
         timeline.append("503")
@@ -303,8 +316,9 @@ if GO_LIVE:
     print("using key", mask_key(key))
     for prompt in ["Say hi in three words.", "And in French?"]:
         try:
-            reply = live.chat.completions.create(model="gpt-4o-mini", max_tokens=20,
-                                                 messages=[{"role": "user", "content": prompt}])
+            reply = live.chat.completions.create(
+                model="gpt-4o-mini", max_tokens=20, messages=[{"role": "user", "content": prompt}]
+            )
             print("200:", reply.choices[0].message.content)
         except openai.APIError as exc:
             print(type(exc).__name__, getattr(exc, "status_code", ""), getattr(exc, "code", ""))

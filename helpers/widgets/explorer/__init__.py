@@ -21,5 +21,4 @@ from .story import matching_entries, sdk_would_retry
 from .texts import TEXTS, reason_text, text
 from .widget import ErrorExplorer
 
-__all__ = ["TEXTS", "ErrorExplorer", "mask_authorization", "matching_entries", "reason_text", "sdk_would_retry",
-           "text"]
+__all__ = ["TEXTS", "ErrorExplorer", "mask_authorization", "matching_entries", "reason_text", "sdk_would_retry", "text"]

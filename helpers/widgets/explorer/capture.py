@@ -56,14 +56,23 @@ def _content(message) -> bytes:
 def _snapshot(message, line: str) -> dict[str, Any]:
     """What requests and responses share: the first line, the headers and the body."""
     body, total = _body_text(_content(message))
-    return {"line": line, "headers": _headers(message.headers), "body": body, "body_chars": total,
-            "truncated": total > len(body)}
+    return {
+        "line": line,
+        "headers": _headers(message.headers),
+        "body": body,
+        "body_chars": total,
+        "truncated": total > len(body),
+    }
 
 
 def snapshot_request(request) -> dict[str, Any]:
     path = request.url.raw_path.decode("ascii", "replace")
-    return {"method": request.method, "url": str(request.url), "path": path,
-            **_snapshot(request, f"{request.method} {path} HTTP/1.1")}
+    return {
+        "method": request.method,
+        "url": str(request.url),
+        "path": path,
+        **_snapshot(request, f"{request.method} {path} HTTP/1.1"),
+    }
 
 
 def snapshot_response(response) -> dict[str, Any]:

@@ -17,8 +17,10 @@ from .texts import reason_text, text
 
 BLUE, VERMILLION, GREEN, ORANGE = "#0072B2", "#D55E00", "#009E73", "#E69F00"
 MONO = "font-family: var(--jp-code-font-family, monospace); font-size: 12px;"
-PRE = (MONO + " white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0 10px 0; padding: 6px 8px;"
-       " background: rgba(127, 127, 127, 0.12); border-radius: 4px; max-height: 320px; overflow: auto;")
+PRE = (
+    MONO + " white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0 10px 0; padding: 6px 8px;"
+    " background: rgba(127, 127, 127, 0.12); border-radius: 4px; max-height: 320px; overflow: auto;"
+)
 H4 = "<h4 style='margin: 10px 0 4px 0;'>{}</h4>"
 
 
@@ -29,8 +31,10 @@ def _t(lang: str, key: str, **values: Any) -> str:
 
 def box(inner_html: str, colour: str, symbol: str) -> str:
     """A note with a coloured bar and a symbol (hidden from screen readers: the words say it all)."""
-    return (f"<div style='border-left: 4px solid {colour}; padding: 4px 8px; margin: 4px 0;'>"
-            f"<span style='color: {colour}; font-weight: bold;' aria-hidden='true'>{symbol}</span> {inner_html}</div>")
+    return (
+        f"<div style='border-left: 4px solid {colour}; padding: 4px 8px; margin: 4px 0;'>"
+        f"<span style='color: {colour}; font-weight: bold;' aria-hidden='true'>{symbol}</span> {inner_html}</div>"
+    )
 
 
 def notice_html(message: str) -> str:
@@ -76,8 +80,11 @@ def raw_html(story: Story, lang: str) -> str:
         out.append(f"<p>{_t(lang, 'no.request')}</p>")
         return "".join(out)
     response = story.exchange["response"]
-    out += [f"<b>{_t(lang, 'request')}</b>", message_pre(story.exchange["request"], lang),
-            f"<b>{_t(lang, 'response')}</b>"]
+    out += [
+        f"<b>{_t(lang, 'request')}</b>",
+        message_pre(story.exchange["request"], lang),
+        f"<b>{_t(lang, 'response')}</b>",
+    ]
     if response is None:
         out.append(box(html.escape(no_response_text(story, lang)), VERMILLION, "∅"))
     else:
@@ -117,8 +124,9 @@ def exception_html(story: Story, lang: str) -> str:
         if story.reply is not None:
             out.append(f"<pre style='{PRE}'>{html.escape(story.reply)}</pre>")
         return "".join(out)
-    out.append(f"<div>{_t(lang, 'raised')} <code style='{MONO} font-weight: bold;'>"
-               f"{html.escape(failure.name)}</code></div>")
+    out.append(
+        f"<div>{_t(lang, 'raised')} <code style='{MONO} font-weight: bold;'>{html.escape(failure.name)}</code></div>"
+    )
     rows = [(name, repr(value)) for name, value in failure.attributes]
     if failure.cause is not None:
         rows.append(("__cause__", failure.cause))
@@ -127,8 +135,10 @@ def exception_html(story: Story, lang: str) -> str:
         f"<td style='padding: 2px 0; {MONO} overflow-wrap: anywhere;'>{html.escape(shown)}</td></tr>"
         for name, shown in rows
     )
-    head = (f"<tr><th style='text-align: left; padding-right: 10px;'>{_t(lang, 'attribute')}</th>"
-            f"<th style='text-align: left;'>{_t(lang, 'value')}</th></tr>")
+    head = (
+        f"<tr><th style='text-align: left; padding-right: 10px;'>{_t(lang, 'attribute')}</th>"
+        f"<th style='text-align: left;'>{_t(lang, 'value')}</th></tr>"
+    )
     out.append(f"<table style='border-collapse: collapse; margin: 4px 0;'>{head}{cells}</table>")
     return "".join(out)
 
@@ -153,8 +163,9 @@ def matched_html(story: Story, lang: str) -> str:
     """Which catalog entry your own request's failure matched, or that none did."""
     if not story.matches:
         failure = story.failure
-        said = text(lang, "no.match", status=failure.get("status_code"), type=failure.get("type"),
-                    code=failure.get("code"))
+        said = text(
+            lang, "no.match", status=failure.get("status_code"), type=failure.get("type"), code=failure.get("code")
+        )
         return box(html.escape(said), ORANGE, "?")
     first, others = story.matches[0], story.matches[1:]
     said = text(lang, "matched", title=first.text("title", lang))
@@ -164,8 +175,12 @@ def matched_html(story: Story, lang: str) -> str:
 
 
 def entry_texts(entry: Entry, lang: str) -> list[str]:
-    return [H4.format(_t(lang, "cause")), f"<p>{html.escape(entry.text('cause', lang))}</p>",
-            H4.format(_t(lang, "fix")), f"<p>{html.escape(entry.text('fix', lang))}</p>"]
+    return [
+        H4.format(_t(lang, "cause")),
+        f"<p>{html.escape(entry.text('cause', lang))}</p>",
+        H4.format(_t(lang, "fix")),
+        f"<p>{html.escape(entry.text('fix', lang))}</p>",
+    ]
 
 
 def verdict_html(story: Story, entry: Entry | None, lang: str) -> str:
@@ -187,5 +202,15 @@ def verdict_html(story: Story, entry: Entry | None, lang: str) -> str:
     return "".join(parts)
 
 
-__all__ = ["advice_html", "box", "exception_html", "hint_html", "message_pre", "notice_html", "raw_html",
-           "summary_html", "verdict_html", "views"]
+__all__ = [
+    "advice_html",
+    "box",
+    "exception_html",
+    "hint_html",
+    "message_pre",
+    "notice_html",
+    "raw_html",
+    "summary_html",
+    "verdict_html",
+    "views",
+]

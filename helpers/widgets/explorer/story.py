@@ -55,14 +55,22 @@ def tell(error: BaseException | None, result: Any, catalog: tuple[Entry, ...], *
     if error is None:
         return Story(answered=result is not None, reply=reply_text(result), **context)
     matches = () if context.get("entry") is not None else tuple(matching_entries(error, catalog))
-    return Story(failure=failure_of(error), verdict=classify_exception(error), matches=matches,
-                 sdk_retries=sdk_would_retry(error), **context)
+    return Story(
+        failure=failure_of(error),
+        verdict=classify_exception(error),
+        matches=matches,
+        sdk_retries=sdk_would_retry(error),
+        **context,
+    )
 
 
 def failure_of(error: BaseException) -> Failure:
     cause = error.__cause__ or error.__context__
-    return Failure(class_name(error), tuple((name, getattr(error, name, None)) for name in ATTRIBUTES),
-                   None if cause is None else f"{class_name(cause)}: {cause}")
+    return Failure(
+        class_name(error),
+        tuple((name, getattr(error, name, None)) for name in ATTRIBUTES),
+        None if cause is None else f"{class_name(cause)}: {cause}",
+    )
 
 
 def class_name(error: BaseException) -> str:
@@ -99,5 +107,4 @@ def matching_entries(error: BaseException, catalog: tuple[Entry, ...] | None = N
     return [e for e in catalog if e.status is None and e.sdk_exception == type(error).__name__]
 
 
-__all__ = ["Failure", "Story", "class_name", "failure_of", "matching_entries", "reply_text", "sdk_would_retry",
-           "tell"]
+__all__ = ["Failure", "Story", "class_name", "failure_of", "matching_entries", "reply_text", "sdk_would_retry", "tell"]

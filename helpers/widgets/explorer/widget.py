@@ -52,15 +52,29 @@ class ErrorExplorer:
             lang = "en"
         style = {"description_width": "initial"}
         self.language = ToggleButtons(
-            options=[("English", "en"), ("中文", "zh")], value=lang, description="Language / 语言", style=style,
-            aliases={"English": "en", "中文": "zh", "EN": "en", "ZH": "zh"}, on_reject=self._rejected,
+            options=[("English", "en"), ("中文", "zh")],
+            value=lang,
+            description="Language / 语言",
+            style=style,
+            aliases={"English": "en", "中文": "zh", "EN": "en", "ZH": "zh"},
+            on_reject=self._rejected,
         )
         mode_aliases = {text(lg, f"mode.{m}"): m for lg in LANGUAGES for m in MODES}
         mode_aliases.update({"catalog entry": "catalog", "your own request": "custom"})
-        self.mode = ToggleButtons(options=self._mode_options(lang), value="catalog", style=style,
-                                  aliases=mode_aliases, on_reject=self._rejected)
-        self.entry = Dropdown(options=self._entry_options(lang), value=self.catalog[0].id, style=style,
-                              layout=widgets.Layout(width="max-content", max_width="100%"), on_reject=self._rejected)
+        self.mode = ToggleButtons(
+            options=self._mode_options(lang),
+            value="catalog",
+            style=style,
+            aliases=mode_aliases,
+            on_reject=self._rejected,
+        )
+        self.entry = Dropdown(
+            options=self._entry_options(lang),
+            value=self.catalog[0].id,
+            style=style,
+            layout=widgets.Layout(width="max-content", max_width="100%"),
+            on_reject=self._rejected,
+        )
         text_layout = widgets.Layout(width="auto", min_width="240px")
         self.key = widgets.Text(value="sk-demo-ok", continuous_update=False, style=style, layout=text_layout)
         self.model = widgets.Text(value="gpt-4o-mini", continuous_update=False, style=style, layout=text_layout)
@@ -71,11 +85,19 @@ class ErrorExplorer:
         self.views = (self.hint, self.notice, self.summary, self.raw_view, self.exception_view, self.advice_view)
 
         self.catalog_box = widgets.VBox([self.entry])
-        self.custom_box = widgets.VBox([widgets.HBox([self.key, self.model, self.organization],
-                                                     layout=widgets.Layout(flex_flow="row wrap")), self.hint])
+        self.custom_box = widgets.VBox(
+            [
+                widgets.HBox([self.key, self.model, self.organization], layout=widgets.Layout(flex_flow="row wrap")),
+                self.hint,
+            ]
+        )
         self.widget = widgets.VBox(
-            [widgets.HBox([self.language, self.mode], layout=widgets.Layout(flex_flow="row wrap")),
-             self.catalog_box, self.custom_box, *self.views[1:]],
+            [
+                widgets.HBox([self.language, self.mode], layout=widgets.Layout(flex_flow="row wrap")),
+                self.catalog_box,
+                self.custom_box,
+                *self.views[1:],
+            ],
         )
         for control in (self.language, self.mode, self.entry, self.key, self.model, self.organization):
             control.observe(self._changed, names="value")
@@ -106,7 +128,8 @@ class ErrorExplorer:
         if self._busy:
             return
         key = {id(self.language): "msg.unknown.language", id(self.mode): "msg.unknown.mode"}.get(
-            id(widget), "msg.unknown.entry")
+            id(widget), "msg.unknown.entry"
+        )
         self._pending = (key, {"value": _short_repr(value)})
         self.render()
 
@@ -178,8 +201,13 @@ class ErrorExplorer:
         self.shown_entry = entry
         options = client_options(entry)
         simulator = Simulator(seed=self.seed, **entry.trigger.get("simulator", {}))
-        self._send(simulator, options, lambda client: _raise(trigger(entry, client)),
-                   entry=entry, repeat=int(entry.trigger.get("repeat", 1)))
+        self._send(
+            simulator,
+            options,
+            lambda client: _raise(trigger(entry, client)),
+            entry=entry,
+            repeat=int(entry.trigger.get("repeat", 1)),
+        )
         return None
 
     def _run_custom(self) -> tuple[str, dict] | None:
@@ -187,15 +215,17 @@ class ErrorExplorer:
         problem = check_custom(key, model, organization)
         if problem is None:
             messages = [{"role": "user", "content": PROMPT}]
-            self._send(Simulator(seed=self.seed), {"key": key or None, "organization": organization or None},
-                       lambda client: client.chat.completions.create(model=model, messages=messages))
+            self._send(
+                Simulator(seed=self.seed),
+                {"key": key or None, "organization": organization or None},
+                lambda client: client.chat.completions.create(model=model, messages=messages),
+            )
         return problem
 
     def _send(self, simulator: Simulator, options: dict[str, Any], call, **context) -> None:
         """Make the call through the SDK (no retries), keeping the exchange, the outcome and its story."""
         recorder = Recorder()
-        client = make_client(simulator=simulator, max_retries=0, seed=self.seed, event_hooks=recorder.hooks,
-                             **options)
+        client = make_client(simulator=simulator, max_retries=0, seed=self.seed, event_hooks=recorder.hooks, **options)
         try:
             try:
                 self.result = call(client)
@@ -204,14 +234,22 @@ class ErrorExplorer:
             self.exchange = recorder.exchange()
         finally:
             client.close()
-        self.story = tell(self.error, self.result, self.catalog, exchange=self.exchange,
-                          timeout=options.get("timeout"), seed=self.seed, **context)
+        self.story = tell(
+            self.error,
+            self.result,
+            self.catalog,
+            exchange=self.exchange,
+            timeout=options.get("timeout"),
+            seed=self.seed,
+            **context,
+        )
         self.verdict = self.story.verdict
 
     def _paint(self, lang: str) -> None:
         self.notice.value = render.notice_html(self.message)
-        self.summary.value, self.raw_view.value, self.exception_view.value, self.advice_view.value = (
-            render.views(self.story, lang))
+        self.summary.value, self.raw_view.value, self.exception_view.value, self.advice_view.value = render.views(
+            self.story, lang
+        )
 
 
 def check_custom(key: str, model: str, organization: str) -> tuple[str, dict] | None:
