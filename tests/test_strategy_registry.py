@@ -13,40 +13,40 @@ from helpers.widgets import BackoffLab, StrategyRace, ThrottleLab
 
 
 @pytest.fixture
-def linear():
-    """A made-up strategy, registered for one test only: wait n·base, at most cap."""
+def stepped():
+    """A made-up strategy ("stepped"), registered for one test only: wait n·base, at most cap."""
 
-    class Linear(Constant):
-        name = "linear"
+    class Stepped(Constant):
+        name = "stepped"
 
         def delay(self, n, rng, previous=None, retry_after=None):
             return min(self.cap, n * self.seconds)
 
     def build(base, cap, first):
-        policy = Linear(base)
+        policy = Stepped(base)
         policy.cap, policy.formula = cap, f"min({cap:g}, n·{base:g})"
         return policy
 
-    strategy = register(Strategy("linear", "linear backoff", "min(cap, n·base)", build))
+    strategy = register(Strategy("stepped", "stepped backoff", "min(cap, n·base)", build))
     yield strategy
-    del STRATEGIES["linear"]
+    del STRATEGIES["stepped"]
 
 
-def test_a_registered_strategy_appears_in_every_dashboard_and_the_cli(linear, capsys):
+def test_a_registered_strategy_appears_in_every_dashboard_and_the_cli(stepped, capsys):
     lab = BackoffLab(debounce=0)
-    assert ("linear backoff", "linear") in lab.strategy.options
-    lab.set(strategy="linear", base=2.0, cap=5.0, clients=5)
+    assert ("stepped backoff", "stepped") in lab.strategy.options
+    lab.set(strategy="stepped", base=2.0, cap=5.0, clients=5)
     assert "min(5, n·2)" in lab.table_html.value and not lab.message.value
 
-    race = StrategyRace(debounce=0, strategy3="linear backoff", strategy4="linear backoff + Retry-After")
-    assert list(race.result) == ["exponential", "full jitter", "linear backoff", "linear backoff + Retry-After"]
+    race = StrategyRace(debounce=0, strategy3="stepped backoff", strategy4="stepped backoff + Retry-After")
+    assert list(race.result) == ["exponential", "full jitter", "stepped backoff", "stepped backoff + Retry-After"]
 
-    throttle = ThrottleLab(debounce=0, backoff="linear backoff")
+    throttle = ThrottleLab(debounce=0, backoff="stepped backoff")
     assert throttle.result and not throttle.message.value
 
     assert experiments_cli(["contention", "--clients", "5", "--runs", "2", "--json"]) == 0
     names = [row["strategy"] for row in json.loads(capsys.readouterr().out)["results"]]
-    assert "linear" in names
+    assert "stepped" in names
 
 
 def test_names_and_labels_are_unique_and_lookups_say_what_is_known():
@@ -55,7 +55,7 @@ def test_names_and_labels_are_unique_and_lookups_say_what_is_known():
     with pytest.raises(ValueError, match="already registered"):
         register(Strategy("new_name", "full jitter", "", lambda base, cap, first: Constant(base)))
     with pytest.raises(ValueError, match="full_jitter"):
-        get_strategy("linear")
+        get_strategy("stepped")
     assert get_strategy("full jitter") is get_strategy("full_jitter")
 
 
