@@ -4,12 +4,23 @@ plain-text sources, so a test exercises the code learners see instead of a copy 
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 
 import jupytext
 
-SOURCES = Path(__file__).resolve().parent.parent / "notebooks" / "src"
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+SOURCES = NOTEBOOKS / "src"
+LOAD = re.compile(r"^#\s*%load\s+(\S+)", re.M)
+
+
+def solution_file(cell_source: str) -> Path:
+    """The file a solution cell offers to load (`# %load solutions/NN_name.py`), relative to notebooks/."""
+    match = LOAD.search(cell_source)
+    return NOTEBOOKS / match[1] if match else NOTEBOOKS / "solutions" / "(no %load line)"
+
+
 _STUBS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _DEFINITIONS = (ast.Import, ast.ImportFrom, *_STUBS)
 
@@ -24,15 +35,17 @@ def _is_definition(node: ast.stmt) -> bool:
 @cache
 def definitions(notebook: str) -> dict:
     """Run, in notebook order, the definitions in the code cells of notebooks/src/<notebook>*.py, skipping
-    every statement that does something and the stubs of the exercises (their solutions follow; an exercise's
-    imports and constants are kept); return the namespace."""
+    every statement that does something and the stubs of the exercises (an exercise's imports and constants
+    are kept); a solution cell contributes the solution file it loads. Return the namespace."""
     path = next(SOURCES.glob(f"{notebook}*.py"))
     namespace: dict = {"__name__": f"notebook_{path.stem}"}
     for cell in jupytext.read(path).cells:
         if cell.cell_type != "code":
             continue
-        stub = "exercise" in cell.metadata.get("tags", [])
-        for node in ast.parse(cell.source).body:
+        tags = cell.metadata.get("tags", [])
+        stub = "exercise" in tags
+        code = solution_file(cell.source).read_text(encoding="utf-8") if "solution" in tags else cell.source
+        for node in ast.parse(code).body:
             if not _is_definition(node) or (stub and isinstance(node, _STUBS)):
                 continue
             try:

@@ -55,6 +55,7 @@ def lab(tmp_path_factory):
     for name in ("00_start_here.ipynb", "06_backoff_lab.ipynb"):
         if (ROOT / "notebooks" / name).exists():
             shutil.copy(ROOT / "notebooks" / name, root / name)
+    shutil.copytree(ROOT / "notebooks" / "solutions", root / "solutions")
     nbformat.write(
         new_notebook(
             cells=[
@@ -196,3 +197,26 @@ def test_backoff_lab_slider_changes_plot_and_metrics_and_explorer_speaks_chinese
     assert page.locator(".jp-Cell").nth(1).inner_text() != explorer_text
     _no_widget_errors(page)
     page.screenshot(path=str(tmp_path / "explorer_zh.png"), full_page=True)
+
+
+def test_a_solution_never_runs_with_run_all_and_loads_when_asked(browser, lab):
+    page = _open(browser, lab, "00_start_here.ipynb")
+    _run_all(page)
+    check = page.locator(".jp-CodeCell", has_text="check_first_rate_limit(error)")
+    assert "🤔" in check.inner_text(), "Run All ran no solution: the check still waits for an answer"
+    offer = page.locator(".jp-CodeCell", has_text="%load solutions/00_first_rate_limit.py")
+    offer.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("%load solutions/00_first_rate_limit.py")
+    page.keyboard.press("Shift+Enter")
+    loaded = offer.filter(has_text="except openai.RateLimitError as exc:")
+    loaded.wait_for(timeout=30_000)  # IPython's %load replaced the cell's text with the solution
+    loaded.locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")  # run the solution; the check cell is next
+    page.keyboard.press("Shift+Enter")  # run the check
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-CodeCell')].some("
+        "c => c.innerText.includes('check_first_rate_limit(error)') && c.innerText.includes('✅'))",
+        timeout=30_000,
+    )
+    _no_widget_errors(page)

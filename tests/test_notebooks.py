@@ -12,6 +12,8 @@ from nbclient import NotebookClient
 
 from tools.sync_notebooks import pairs, render, stale
 
+from .notebook_code import solution_file
+
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
@@ -64,20 +66,46 @@ def test_follows_the_teaching_skeleton(path):
     assert exercises, f"{path.name} has no exercise"
     for i in exercises:
         assert "solution" in tags[i + 1], "each exercise is followed by its solution"
-        assert nb.cells[i + 1].metadata.get("jupyter", {}).get("source_hidden"), "solutions start hidden"
+        solution = nb.cells[i + 1].source
+        code = [line for line in solution.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        assert not code, f"a solution cell only offers to load the solution, it never runs one: {code}"
+        assert solution_file(solution).is_file(), f"{path.name}: the solution cell names a missing file"
         assert re.search(r"\bcheck_\w+\(", nb.cells[i + 2].source), "and then by a check"
+
+
+def with_solutions(nb):
+    """The notebook as a learner who loaded every solution would have it."""
+    for cell in nb.cells:
+        if "solution" in cell.metadata.get("tags", []):
+            cell.source = solution_file(cell.source).read_text(encoding="utf-8")
+    return nb
+
+
+def _execute(nb):
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}}
+    ).execute()
+    return "".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
 
 
 @pytest.mark.notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_executes_headless_with_solutions(path):
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}}
-    ).execute()
-    outputs = "".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
+    outputs = _execute(with_solutions(nbformat.read(path, as_version=4)))
     assert "FAIL" not in outputs and "Traceback" not in outputs
     assert "🤔" not in outputs, "every check passes once the solutions have run"
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_run_all_never_answers_for_the_learner(path):
+    """Run All with the exercises untouched: no solution runs, so every check still asks for an answer, and
+    nothing breaks on the way."""
+    nb = nbformat.read(path, as_version=4)
+    outputs = _execute(nb)
+    assert "Traceback" not in outputs
+    checks = sum(len(re.findall(r"\bcheck_\w+\(", c.source)) for c in nb.cells if c.cell_type == "code")
+    assert outputs.count("🤔") == checks and "✅" not in outputs
 
 
 LINK = re.compile(r"\]\(([^)#\s]+\.ipynb)\)")

@@ -18,10 +18,10 @@
 # Run a cell with **Shift + Enter**. Run them in order, top to bottom; if something looks odd, use
 # *Kernel → Restart Kernel and Run All Cells*.
 #
-# **Exercises** come in threes: a cell for your answer, a collapsed cell with a solution (the `…` bar under
-# your cell: click it to peek), and a check that tells you how you did. Running the collapsed cell replaces your
-# answer with ours, and so does *Run All Cells*: to test your own answer, run your cell and then the check,
-# skipping the collapsed one.
+# **Exercises** come in threes: a cell for your answer, a cell that can load our solution, and a check that tells
+# you how you did. The solution never runs by itself, not even with *Run All Cells*, so your answer stays yours.
+# Stuck? In the solution cell, delete the `# ` in front of `%load` and run the cell: the solution appears in it.
+# Read it, or run the cell once more to use it.
 #
 # You need **no API key, no network and no money**. Every request goes to a *simulated* OpenAI API that lives
 # inside this notebook. It answers with the same status codes, headers and JSON bodies as the real service, so
@@ -131,13 +131,9 @@ free_client = make_client("sk-demo-free", max_retries=0)
 error = None
 # Your code here: send requests with free_client and keep the openai.RateLimitError in `error`.
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-for _ in range(10):
-    try:
-        free_client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "ping"}])
-    except openai.RateLimitError as exc:
-        error = exc
-        break
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/00_first_rate_limit.py
 
 # %%
 from helpers.checks import check_first_rate_limit

@@ -380,20 +380,9 @@ def diagnose(exc):
     return {}
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def diagnose(exc):
-    status = exc.status_code
-    quota = "insufficient_quota" in (exc.type, exc.code)
-    return {
-        "status": status,
-        "exception": type(exc).__name__,
-        "type": exc.type,
-        "code": exc.code,
-        "message": exc.body["message"] if isinstance(exc.body, dict) else str(exc.body),
-        "request_id": exc.request_id,
-        "retry": status in (408, 409) or status >= 500 or (status == 429 and not quota),
-    }
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/01_diagnosis.py
 
 # %%
 from helpers.checks import check_diagnosis
@@ -413,8 +402,9 @@ check_diagnosis(diagnose)
 wasted = []
 # Your code here: fill `wasted` with the ids of the entries the SDK retries although they are not retryable.
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-wasted = [e.id for e in catalog if e.sdk_retries and not e.retryable]
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/01_wasted_retries.py
 
 # %%
 from helpers.checks import check_wasted_retries

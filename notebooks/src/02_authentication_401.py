@@ -190,13 +190,9 @@ def mask(key):
     return key
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def mask(key):
-    hidden = len(key) - 12
-    if hidden <= 0:
-        return key
-    return key[:8] + "*" * hidden + key[-4:]
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/02_mask_key.py
 
 # %%
 from helpers.checks import check_mask_key
@@ -443,19 +439,9 @@ def diagnose_401(exc):
     return None
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def diagnose_401(exc):
-    if exc.status_code != 401:
-        return "not_401"
-    if exc.code:
-        return exc.code
-    message = exc.body["message"] if isinstance(exc.body, dict) else str(exc.body)
-    if message.startswith("You didn't provide an API key"):
-        return "missing_key"
-    if "insufficient permissions" in message:
-        return "insufficient_permissions"
-    return "unknown"
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/02_diagnose_401.py
 
 # %%
 from helpers.checks import check_diagnose_401

@@ -277,14 +277,9 @@ def try_again_in(limit, used, requested, window_s=60):
     return 0.0
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def try_again_in(limit, used, requested, window_s=60):
-    """Seconds until a request of `requested` units fits a bucket of `limit` per `window_s` with `used` in use."""
-    if requested > limit:
-        return math.inf  # larger than the whole bucket: it can never fit
-    missing = used + requested - limit
-    return max(0.0, missing / (limit / window_s))
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/03_try_again_in.py
 
 # %%
 from helpers.checks import check_try_again_in
@@ -364,19 +359,9 @@ def seconds_until_fits(headers, tokens):
     return 0.0
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def seconds_until_fits(headers, tokens):
-    """Seconds until one request of `tokens` tokens fits, from the x-ratelimit-* headers of the last answer."""
-    limit_requests = int(headers["x-ratelimit-limit-requests"])
-    left_requests = int(headers["x-ratelimit-remaining-requests"])
-    limit_tokens = int(headers["x-ratelimit-limit-tokens"])
-    left_tokens = int(headers["x-ratelimit-remaining-tokens"])
-    if tokens > limit_tokens:
-        return math.inf
-    wait_requests = max(0, 1 - left_requests) / (limit_requests / 60)
-    wait_tokens = max(0, tokens - left_tokens) / (limit_tokens / 60)
-    return max(wait_requests, wait_tokens)
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/03_seconds_until_fits.py
 
 # %%
 from helpers.checks import check_seconds_until_fits
@@ -390,13 +375,18 @@ check_seconds_until_fits(seconds_until_fits)
 # %%
 free = make_client("sk-demo-free", max_retries=0)
 headers = None
-for n in range(1, 7):
-    if headers is not None:
-        tokens = free.simulator.log[-1].tokens  # what the last request was charged: prompt estimate + max_tokens
-        free.simulator.clock.sleep(seconds_until_fits(headers, tokens))
-    raw = free.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=MESSAGES, max_tokens=50)
-    headers = raw.headers
-    print(f"t = {free.simulator.clock.now():5.1f} s  request {n}: {raw.status_code}")
+try:
+    for n in range(1, 7):
+        if headers is not None:
+            tokens = free.simulator.log[-1].tokens  # what the last request was charged: prompt estimate + max_tokens
+            free.simulator.clock.sleep(seconds_until_fits(headers, tokens))
+        raw = free.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=MESSAGES, max_tokens=50)
+        headers = raw.headers
+        print(f"t = {free.simulator.clock.now():5.1f} s  request {n}: {raw.status_code}")
+except openai.RateLimitError:
+    print(
+        f"request {n} got a 429: seconds_until_fits waited too little. Finish the exercise above, then run this again."
+    )
 print("429s received:", sum(entry.status == 429 for entry in free.simulator.log))
 
 # %% [markdown]
@@ -447,12 +437,9 @@ def rate_limit_tokens(messages, max_tokens, n=1):
     return 0
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def rate_limit_tokens(messages, max_tokens, n=1):
-    """Tokens a chat request counts against the TPM limit before it is answered."""
-    prompt = sum(math.ceil(len(message["content"]) / 4) for message in messages)
-    return prompt + max_tokens * n
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/03_rate_limit_tokens.py
 
 # %%
 from helpers.checks import check_rate_limit_tokens

@@ -225,13 +225,9 @@ def is_billing_error(exc):
     return False
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def is_billing_error(exc):
-    """True if `exc` is a quota or billing error from the API, False for anything else."""
-    if not isinstance(exc, openai.RateLimitError):  # billing errors are always 429s
-        return False
-    return exc.code in BILLING_CODES or exc.type == "insufficient_quota"
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/04_is_billing_error.py
 
 # %%
 from helpers.checks import check_is_billing_error
@@ -319,11 +315,9 @@ error = None
 # Your code here: send a chat completion with broke_client so that only ONE request reaches the server,
 # and keep the openai.RateLimitError you catch in `error`.
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-try:
-    broke_client.with_options(max_retries=0).chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
-except openai.RateLimitError as exc:
-    error = exc
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/04_sent_once.py
 
 # %%
 from helpers.checks import check_sent_once
@@ -393,12 +387,9 @@ def cost_usd(model, usage):
     return 0.0
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def cost_usd(model, usage):
-    """US dollars for one response: prompt tokens at the input price, completion tokens at the output price."""
-    price_in, price_out = PRICES[model]
-    return (usage.prompt_tokens * price_in + usage.completion_tokens * price_out) / 1_000_000
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/04_cost_usd.py
 
 # %%
 from helpers.checks import check_cost_usd
@@ -477,22 +468,9 @@ class BudgetGuard:
         return None
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-class BudgetGuard:
-    """Refuses to send a request once its worst case could take spending past `cap_usd`."""
-
-    def __init__(self, cap_usd):
-        self.cap_usd = cap_usd
-        self.spent_usd = 0.0  # the real cost of the calls sent so far
-
-    def send(self, client, *, model, messages, max_tokens):
-        """Send the chat completion and return it; or return None, sending nothing, if it might pass the cap."""
-        if self.spent_usd + worst_case_usd(model, messages, max_tokens) > self.cap_usd:
-            return None
-        reply = client.chat.completions.create(model=model, messages=messages, max_tokens=max_tokens)
-        self.spent_usd += cost_usd(model, reply.usage)
-        return reply
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/04_budget_guard.py
 
 # %%
 from helpers.checks import check_budget_guard

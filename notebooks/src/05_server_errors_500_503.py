@@ -362,13 +362,9 @@ def worst_case_seconds(timeout, max_retries):
     return 0.0
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def worst_case_seconds(timeout, max_retries):
-    """The longest a call can take if the server never answers: every attempt times out."""
-    attempts = max_retries + 1
-    sleeps = sum(min(0.5 * 2 ** (k - 1), 8.0) for k in range(1, max_retries + 1))
-    return attempts * timeout + sleeps
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/05_worst_case_seconds.py
 
 # %%
 from helpers.checks import check_worst_case_seconds
@@ -475,8 +471,9 @@ except openai.APITimeoutError:
 billed = None
 # Your code here: count the entries of slow_client.simulator.log whose status is 200
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-billed = sum(1 for entry in slow_client.simulator.log if entry.status == 200)
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/05_billed_count.py
 
 # %%
 from helpers.checks import check_billed_count
@@ -509,23 +506,9 @@ def should_retry(exc):
     return False
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def should_retry(exc):
-    """True if trying the same request again later can succeed."""
-    if isinstance(exc, openai.APIConnectionError):  # timeouts and dropped connections
-        return True
-    if not isinstance(exc, openai.APIStatusError):  # not from the API: probably a bug of ours
-        return False
-    retry_after = exc.response.headers.get("retry-after")
-    try:
-        if retry_after is not None and float(retry_after) > 120:
-            return False
-    except ValueError:  # a date instead of a number: ignore it here
-        pass
-    if exc.status_code == 429:
-        return exc.code not in BILLING_CODES and exc.type != "insufficient_quota"
-    return exc.status_code >= 500 or exc.status_code in (408, 409)
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/05_should_retry.py
 
 # %%
 from helpers.checks import check_should_retry

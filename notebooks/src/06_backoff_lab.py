@@ -301,12 +301,9 @@ def full_jitter(n, base, cap, rng):
     return 0.0
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def full_jitter(n, base, cap, rng):
-    """Seconds to wait before retry n (n = 1 for the first retry), with full jitter."""
-    ceiling = min(cap, base * 2 ** (n - 1))
-    return rng.uniform(0, ceiling)
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/06_full_jitter.py
 
 # %%
 from helpers.checks import check_full_jitter
@@ -347,21 +344,9 @@ def call_with_retries(send, clock, rng, max_attempts=6, base=0.5, cap=30.0):
     return send()
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def call_with_retries(send, clock, rng, max_attempts=6, base=0.5, cap=30.0):
-    """Call send() until it succeeds and return its result; re-raise the last error when giving up."""
-    for attempt in range(1, max_attempts + 1):
-        try:
-            return send()
-        except Exception as exc:
-            verdict = classify_exception(exc)
-            if not verdict.retryable or attempt == max_attempts:
-                raise  # it can never succeed, or we are out of attempts: let the caller see the error
-            wait = full_jitter(attempt, base, cap, rng)
-            if verdict.retry_after is not None:
-                wait = max(wait, verdict.retry_after)  # never sooner than the server asked
-            clock.sleep(wait)
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/06_retry_loop.py
 
 # %%
 from helpers.checks import check_retry_loop
@@ -375,9 +360,14 @@ check_retry_loop(call_with_retries)
 sim = Simulator()
 client = make_client("sk-demo-free", sim, max_retries=0)
 loop_rng = random.Random(0)
-for prompt in PROMPTS:
-    call_with_retries(lambda: ask(client, prompt), sim.clock, loop_rng)  # noqa: B023 (called before the loop moves on)
-print(f"free tier: all {len(PROMPTS)} prompts done with {len(sim.log)} attempts in {sim.clock.now():.0f} s")
+try:
+    for prompt in PROMPTS:
+        call_with_retries(lambda: ask(client, prompt), sim.clock, loop_rng)  # noqa: B023 (called before the loop moves on)
+    print(f"free tier: all {len(PROMPTS)} prompts done with {len(sim.log)} attempts in {sim.clock.now():.0f} s")
+except openai.RateLimitError:
+    print(
+        "call_with_retries gave up on a 429 it could have waited out. Finish the exercise above, then run this again."
+    )
 
 broke = make_client("sk-demo-broke", max_retries=0)
 try:

@@ -409,11 +409,9 @@ for name, policy in budgets.items():
 # %% tags=["exercise"]
 my_policy = RetryPolicy(FullJitter(0.5, 8), (MaxAttempts(6),))  # change the budgets
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-# Few retries in the bank: 20 tokens at 5 per retry is 4 retries per client before the bucket runs dry in an
-# outage (4 extra attempts on 40 requests = 1.1×). On a bad day every first-try success earns a token back,
-# and a success after retries refunds the retry, so the bucket never runs dry.
-my_policy = RetryPolicy(FullJitter(0.5, 8), (MaxAttempts(4), RetryQuota(capacity=20, retry_cost=5)))
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/07_retry_budget.py
 
 # %%
 from helpers.checks import check_retry_budget
@@ -470,16 +468,9 @@ def worst_case_requests(retries_per_layer):
 print("job queue (3) → tenacity (5) → SDK (2):", worst_case_requests([3, 5, 2]), "requests")
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def worst_case_requests(retries_per_layer):
-    """HTTP requests one call can cause when every attempt fails; one number of retries per layer."""
-    total = 1
-    for retries in retries_per_layer:
-        total *= retries + 1  # each attempt of the layer above runs this layer's attempts in full
-    return total
-
-
-print("job queue (3) → tenacity (5) → SDK (2):", worst_case_requests([3, 5, 2]), "requests")
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/07_nested_attempts.py
 
 # %%
 from helpers.checks import check_nested_attempts

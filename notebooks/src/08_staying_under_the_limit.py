@@ -143,31 +143,9 @@ class Pacer:
         return 0.0
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-class Pacer:
-    """A token bucket on the client's side: holds up to per_minute tokens, refills per_minute / 60 each second."""
-
-    def __init__(self, per_minute, clock):
-        self.capacity = per_minute
-        self.rate = per_minute / 60  # tokens per second
-        self.clock = clock
-        self.level = per_minute  # it starts full
-        self.updated = clock.now()
-
-    def _refill(self):
-        now = self.clock.now()
-        self.level = min(self.capacity, self.level + (now - self.updated) * self.rate)
-        self.updated = now
-
-    def wait_for(self, tokens):
-        """Sleep on self.clock until `tokens` are available, spend them, and return the seconds slept."""
-        self._refill()
-        wait = max(0.0, (tokens - self.level) / self.rate)
-        self.clock.sleep(wait)
-        self._refill()
-        self.level -= tokens
-        return wait
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/08_pacer.py
 
 # %%
 from helpers.checks import check_pacer
@@ -351,15 +329,9 @@ MAX_CONCURRENCY = 1  # change these two
 HEADROOM = 1.0
 try_settings(MAX_CONCURRENCY, HEADROOM)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-# The neighbour takes about 10 of the 30 requests a minute. 80 % works although 24 + 10 > 30: the bucket starts
-# full (a minute's worth at once), and `observe` lowers our pace whenever the headers show the neighbour's use;
-# 67 % is safe too, but finishes after the deadline. With 2 s
-# per answer, at least 2 requests must be in flight to keep up with the throttle; more than that does no harm,
-# because the throttle, not the concurrency, sets the pace.
-MAX_CONCURRENCY = 4
-HEADROOM = 0.8
-try_settings(MAX_CONCURRENCY, HEADROOM)
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/08_batch_settings.py
 
 # %%
 from helpers.checks import check_batch_settings

@@ -114,16 +114,9 @@ def make_retrying(sim):
     return Retrying(stop=stop_after_attempt(1), reraise=True)
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-def make_retrying(sim):
-    return Retrying(
-        stop=stop_after_attempt(4),
-        wait=wait_random_exponential(multiplier=0.5, max=20),
-        retry=retry_if_exception(is_retryable),
-        sleep=sim.clock.sleep,
-        reraise=True,
-    )
-
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/09_retrying.py
 
 # %%
 from helpers.checks import check_retrying
@@ -285,9 +278,9 @@ print(f"{timeline.count('skipped')} calls never reached the server; it saw {len(
 requests_per_call = 0
 worst_case_s = 0
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-requests_per_call = 3 * (3 + 1)  # tenacity attempts x SDK attempts
-worst_case_s = requests_per_call * 45
+# %% tags=["solution"]
+# Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
+# # %load solutions/09_nested_worst_case.py
 
 # %%
 from helpers.checks import check_nested_worst_case

@@ -1,0 +1,1 @@
+billed = sum(1 for entry in slow_client.simulator.log if entry.status == 200)
