@@ -200,6 +200,18 @@ def test_mask_key(capsys):
     fails(capsys, "mask('sk-demo-revoked') raised ZeroDivisionError", check, learner_bug)
 
 
+def test_mask_key_is_not_answered_by_the_course_or_by_the_example(capsys):
+    import helpers.simulator
+    from helpers.simulator import mask_key
+
+    check = checks.check_mask_key
+    fails(capsys, "the course's own `mask_key`", check, mask_key)
+    fails(capsys, "the course's own `mask_key`", check, lambda key: mask_key(key))
+    fails(capsys, "the course's own `mask_key`", check, lambda key: helpers.simulator.mask_key(key))
+    example = {"sk-demo-revoked": "sk-demo-***oked"}  # only the notebook's example, hard-coded
+    fails(capsys, "mask('sk-", check, lambda key: example.get(key, key))
+
+
 diagnose_401 = definitions("02")["diagnose_401"]
 
 
@@ -220,6 +232,27 @@ def test_diagnose_401(capsys):
         lambda exc: "invalid_api_key" if exc.code else diagnose_401(exc),
     )
     fails(capsys, "For no key at all, `diagnose_401` raised ZeroDivisionError", check, learner_bug)
+
+
+def test_diagnose_401_accepts_both_names_for_a_missing_scope_and_refuses_tables_of_demo_keys(capsys):
+    check = checks.check_diagnose_401
+    old_name = {"missing_scope": "insufficient_permissions"}
+    passes(capsys, check, lambda exc: old_name.get(diagnose_401(exc), diagnose_401(exc)))
+    demo_keys = {
+        "sk-demo-typo": "invalid_api_key",
+        "sk-demo-revoked": "invalid_api_key",
+        "sk-demo-no-org": "no_organization",
+        "sk-demo-readonly": "missing_scope",
+        "sk-demo-abroad": "not_401",
+    }
+
+    def table(exc):
+        if exc.code in ("mismatched_organization", "invalid_organization", "model_not_found") or exc.code is None:
+            return diagnose_401(exc)
+        return demo_keys.get(exc.request.headers["authorization"].removeprefix("Bearer "), "?")
+
+    fails(capsys, "For a key that was never issued you answered '?'", check, table)
+    fails(capsys, "asks the course's `classify_exception`", check, lambda exc: classify_exception(exc).kind.value)
 
 
 # -- notebook 03 -------------------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def test_contract_one_over_the_served_api(served):
         (dict(key="sk-demo-revoked"), 401, "invalid_api_key"),
         (dict(key="sk-demo-no-org"), 401, "no_organization"),
         (dict(key="sk-demo-ok", organization="org-elsewhere"), 401, "mismatched_organization"),
-        (dict(key="sk-demo-readonly"), 401, None),
+        (dict(key="sk-demo-readonly"), 401, "missing_scope"),
         (dict(key="sk-demo-abroad"), 403, "unsupported_country_region_territory"),
         (dict(key="sk-demo-broke"), 429, "insufficient_quota"),
         (dict(key="sk-demo-ok", model="gpt-5-nope"), 404, "model_not_found"),

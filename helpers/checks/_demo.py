@@ -26,6 +26,30 @@ def last_error(client, *, model="gpt-4o-mini", times=1, **body):
     return error
 
 
-def demo_error(key, model="gpt-4o-mini", *, organization=None, times=1, **body):
-    """The exception a fresh simulator answers for `key` and `model` (after `times` requests)."""
-    return last_error(demo_client(key, organization=organization), model=model, times=times, **body)
+def demo_error(key, model="gpt-4o-mini", *, organization=None, times=1, simulator=None, **body):
+    """The exception a fresh simulator (or `simulator`) answers for `key` and `model` (after `times` requests)."""
+    client = demo_client(key, simulator, organization=organization)
+    return last_error(client, model=model, times=times, **body)
+
+
+def fresh_secret(rng, length=None) -> str:
+    """A key the learner has never seen: `sk-` and random letters and digits."""
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    return "sk-" + "".join(rng.choice(alphabet) for _ in range(length or rng.randint(12, 48)))
+
+
+def fresh_world(rng):
+    """The demo world plus a fresh copy of each special demo key (revoked, no organization, read-only, abroad),
+    under new names. Returns (world, {demo key: its fresh twin})."""
+    import dataclasses
+
+    from ..world import load_world
+
+    world = load_world()
+    twins = {
+        demo: fresh_secret(rng) for demo in ("sk-demo-revoked", "sk-demo-no-org", "sk-demo-readonly", "sk-demo-abroad")
+    }
+    keys = dict(world.keys)
+    for demo, twin in twins.items():
+        keys[twin] = dataclasses.replace(world.keys[demo], secret=twin)
+    return dataclasses.replace(world, keys=keys), twins

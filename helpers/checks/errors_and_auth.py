@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from ._demo import demo_error
+import random
+
+from ._demo import demo_error, fresh_secret, fresh_world
 from ._say import _say
-from .runner import Case, run_cases
+from .runner import Case, course_helper_in, run_cases
 
 _DIAGNOSIS_KEYS = ("status", "exception", "type", "code", "message", "request_id", "retry")
 
@@ -156,14 +158,17 @@ def check_mask_key(mask) -> None:
     """Exercise 1 in notebook 02: mask a key the way the API echoes it."""
     from ..simulator import mask_key
 
-    keys = [
-        "sk-demo-revoked",
-        "sk-proj-EXAMPLEnotARealKey0000000000wxyz",
-        "sk-demo-typo0",
-        "sk-demo-typo",
-        "sk-demo-ok",
-        "sk-" + "x" * 30 + "9876",
-    ]
+    borrowed = course_helper_in(mask, [mask_key])
+    if borrowed:
+        return _say(
+            False,
+            f"`mask` hands the work to the course's own `{borrowed}`. Write it yourself: keep the first 8 and "
+            "last 4 characters and put one star for each character in between.",
+        )
+    rng = random.Random()
+    lengths = (rng.randint(20, 60), 16, 13, rng.randint(20, 60), 12, 10)  # whole keys, "sk-" included
+    fresh = [fresh_secret(rng, length - 3) for length in lengths]
+    keys = ["sk-demo-revoked", *fresh]  # the first is the notebook's example; the rest are new each time
     cases = [Case(f"mask({key!r})", (key,), mask_key(key)) for key in keys]
     run_cases(
         mask,
@@ -187,38 +192,59 @@ def _explain_401(case, answer) -> str:
     return f"For {case.label} you answered {answer!r}, but the cause is {case.expected!r}: {hint}."
 
 
+_SCOPE_NAMES = ("missing_scope", "insufficient_permissions")  # 2026's code, or the name for older captures
+
+
+def _same_401(answer, expected) -> bool:
+    return answer in _SCOPE_NAMES if expected == "missing_scope" else answer == expected
+
+
 def check_diagnose_401(diagnose_401) -> None:
-    """Exercise 2 in notebook 02: name the cause of an authentication error."""
+    """Exercise 2 in notebook 02: name the cause of an authentication error. The keys and organizations are
+    made up afresh each time (a twin of each demo key under a new name), so a table of the demo keys fails."""
+    from ..retry import classify, classify_exception, sdk_retries
+    from ..simulator import Simulator
+
+    borrowed = course_helper_in(diagnose_401, [classify_exception, classify, sdk_retries])
+    if borrowed:
+        return _say(
+            False,
+            f"`diagnose_401` asks the course's `{borrowed}`. Read the error yourself: `exc.status_code`, "
+            "`exc.code`, and `exc.body['message']` when the code is None.",
+        )
+    rng = random.Random()
+    world, twin = fresh_world(rng)
+    sim = Simulator(world=world, seed=rng.randrange(1000))
+    unknown_org = "org-" + fresh_secret(rng, 24)[3:]
+    unknown_model = f"gpt-{rng.randint(6, 99)}-preview"
+
+    def error(key, **options):
+        return (demo_error(key, simulator=sim, **options),)
+
     cases = [
-        Case("no key at all", (demo_error(None),), "missing_key"),
-        Case("the mistyped key sk-demo-typo", (demo_error("sk-demo-typo"),), "invalid_api_key"),
-        Case("the revoked key sk-demo-revoked", (demo_error("sk-demo-revoked"),), "invalid_api_key"),
-        Case("sk-demo-no-org", (demo_error("sk-demo-no-org"),), "no_organization"),
+        Case("no key at all", error(None), "missing_key"),
+        Case("a key that was never issued", error(fresh_secret(rng)), "invalid_api_key"),
+        Case("a revoked key", error(twin["sk-demo-revoked"]), "invalid_api_key"),
+        Case("a key whose owner is in no organization", error(twin["sk-demo-no-org"]), "no_organization"),
         Case(
-            "organization='org-elsewhere'",
-            (demo_error("sk-demo-ok", organization="org-elsewhere"),),
+            "a good key sent with organization='org-elsewhere'",
+            error("sk-demo-ok", organization="org-elsewhere"),
             "mismatched_organization",
         ),
-        Case(
-            "organization='org-nowhere'",
-            (demo_error("sk-demo-ok", organization="org-nowhere"),),
-            "invalid_organization",
-        ),
-        Case(
-            "the restricted key sk-demo-readonly calling a model",
-            (demo_error("sk-demo-readonly"),),
-            "insufficient_permissions",
-        ),
-        Case("sk-demo-abroad (a 403)", (demo_error("sk-demo-abroad"),), "not_401"),
-        Case("an unknown model (a 404)", (demo_error("sk-demo-ok", "gpt-5-turbo-preview"),), "not_401"),
+        Case(f"organization={unknown_org!r}", error("sk-demo-ok", organization=unknown_org), "invalid_organization"),
+        Case("a restricted key calling a model", error(twin["sk-demo-readonly"]), "missing_scope"),
+        Case("a key used from an unsupported region (a 403)", error(twin["sk-demo-abroad"]), "not_401"),
+        Case(f"the unknown model {unknown_model} (a 404)", error("sk-demo-ok", model=unknown_model), "not_401"),
     ]
     run_cases(
         diagnose_401,
         cases,
         _explain_401,
+        same=_same_401,
         not_a_function="`diagnose_401` should be a function: `def diagnose_401(exc): ...`.",
         raised="For {label}, `diagnose_401` raised {error}. Note that `exc.code` can be None, and that the "
         "message is `exc.body['message']`.",
-        passed=f"Well done: all {len(cases)} cases diagnosed. Notice that a revoked key and a mistyped key look "
-        "the same from outside: only the masked key in the message tells them apart.",
+        passed=f"Well done: all {len(cases)} cases diagnosed, with keys your function had never seen. Notice "
+        "that a revoked key and a mistyped key look the same from outside: only the masked key in the message "
+        "tells them apart.",
     )

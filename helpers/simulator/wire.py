@@ -160,7 +160,8 @@ def invalid_organization() -> ApiError:
 
 
 def insufficient_permissions(scope: str) -> ApiError:
-    return invalid_request(401, INSUFFICIENT_PERMISSIONS.format(scope=scope))
+    # 2026 captures carry code missing_scope; older ones had none
+    return invalid_request(401, INSUFFICIENT_PERMISSIONS.format(scope=scope), code="missing_scope")
 
 
 def unsupported_region() -> ApiError:

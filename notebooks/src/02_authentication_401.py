@@ -73,7 +73,7 @@ print("ready")
 # | 3 | Does the key's owner belong to an organization? | 401 `no_organization` |
 # | 4 | If an `OpenAI-Organization` header was sent: does that org exist, and is it the key's? | 401 `invalid_organization` / `mismatched_organization` |
 # | 5 | Is the caller in a supported country or region? | 403 `unsupported_country_region_territory` |
-# | 6 | May this key use this endpoint (its permissions, or *scopes*)? | 401, `code` null, "You have insufficient permissions..." |
+# | 6 | May this key use this endpoint (its permissions, or *scopes*)? | 401 `missing_scope`, "You have insufficient permissions..." |
 #
 # Because only the first failure is reported, fixing one error can uncover the next one. That is normal.
 
@@ -171,6 +171,27 @@ what_you_see(no_org)
 #
 # ### Can a retry help?
 # No. Nothing changes until someone changes your membership.
+#
+# ### After the fix
+# In the demo you can play the organization owner: build a copy of the world in which this user has joined
+# `org-demo` and received a new key made there. The old key still fails, because it was created outside any
+# organization; the new one works.
+
+# %%
+import dataclasses
+
+from helpers.world import Key, load_world
+
+world = load_world()
+user = world.keys["sk-demo-no-org"].user
+joined = dataclasses.replace(
+    world,
+    users={**world.users, user: dataclasses.replace(world.users[user], orgs=("org-demo",))},
+    keys={**world.keys, "sk-demo-joined": Key("sk-demo-joined", user=user, org="org-demo")},
+)
+after = Simulator(world=joined)
+print("old key:", type(try_chat(make_client("sk-demo-no-org", after))).__name__)
+print("new key:", make_client("sk-demo-joined", after).chat.completions.create(**CHAT).choices[0].finish_reason)
 
 # %% [markdown]
 # ---
@@ -211,8 +232,9 @@ missing = try_chat(make_client(None, sim))
 what_you_see(missing)
 
 # %% [markdown]
-# The `code` is `None` here, so the message is your clue. The real SDK usually stops you before this
-# happens: with no `api_key` argument and no `OPENAI_API_KEY` variable, it refuses to create a client at all.
+# The `code` is `None` here, so the message is your clue. The real SDK never gets this far: with no key, or an
+# empty one (`OPENAI_API_KEY=""`), it refuses to create a client at all ("Missing credentials"), so this 401
+# comes from hand-written HTTP, such as curl with an unset variable, or a proxy that drops the header.
 # This cell removes the variable for a moment, inside `try`/`finally`, so it is always put back:
 
 # %%
@@ -335,7 +357,9 @@ what_you_see(try_chat(readonly))
 # needs. The key itself is fine, which is why other calls succeed.
 #
 # ### How to diagnose
-# The `code` is `None`; the message starts "You have insufficient permissions" and names the missing scope
+# The `code` is `missing_scope`, as in public captures from 2026 (older captures had no code at all, so code
+# that must also work with them reads the message too); the message starts "You have insufficient
+# permissions" and names the missing scope
 # (`model.request` here). A key that works for one endpoint and fails for another points the same way.
 #
 # ### How to fix
@@ -427,10 +451,11 @@ print(entry)
 # | `"no_organization"` | the key's owner is in no organization |
 # | `"mismatched_organization"` | the organization header names another organization |
 # | `"invalid_organization"` | the organization header names an organization that does not exist |
-# | `"insufficient_permissions"` | a restricted key without the needed permission |
+# | `"missing_scope"` | a restricted key without the needed permission (`"insufficient_permissions"` is fine too) |
 # | `"not_401"` | anything whose status is not 401 (such as the 403 above) |
 #
-# Hint: trust `exc.code` when it is set; when it is `None`, read `exc.body["message"]`.
+# Hint: trust `exc.code` when it is set; when it is `None`, read `exc.body["message"]`. The check tries your
+# function on keys it makes up, so a table of the demo keys will not do.
 
 
 # %% tags=["exercise"]
