@@ -17,12 +17,16 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@echo ">> Setting up $(VENV): a virtual environment with the course's packages (first time only, a minute or two)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
 	  echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
+	@echo ">> Installing the course and its dependencies into $(VENV)"
 	$(PY) -m pip install --quiet -e .
+	@echo ">> Registering the Jupyter kernel"
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
 	@touch $(STAMP)
+	@echo ">> $(VENV) is ready"
 
 # The tests need a few more packages (pytest, hypothesis, playwright, ...); learners who only run the
 # course never download them.
@@ -31,6 +35,8 @@ $(TEST_STAMP): $(STAMP)
 	@touch $(TEST_STAMP)
 
 lab: venv
+	@echo ">> Starting JupyterLab on http://127.0.0.1:$(PORT) with notebooks/00_start_here.ipynb (Ctrl+C stops it)"
+	@echo ">> If no browser opens, copy the URL with the token that JupyterLab prints below"
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 # Everything: lint, then every test (notebooks run headless, JupyterLab in headless Chromium).

@@ -152,6 +152,15 @@ def test_first_rate_limit(capsys):
     fails(capsys, "Use the key sk-demo-free", checks.check_first_rate_limit, first_rate_limit("sk-demo-typo"))
 
 
+def test_first_rate_limit_refuses_a_hand_built_error(capsys):
+    import httpx
+
+    request = httpx.Request("POST", "https://api.openai.com/v1/chat/completions")
+    body = {"message": "Rate limit reached for gpt-4o-mini", "type": "requests", "code": "rate_limit_exceeded"}
+    made = openai.RateLimitError("Error code: 429", response=httpx.Response(429, request=request), body=body)
+    fails(capsys, "not sent by the simulated API", checks.check_first_rate_limit, made)
+
+
 # -- notebook 01 -------------------------------------------------------------------------------------------------
 
 diagnose = definitions("01")["diagnose"]

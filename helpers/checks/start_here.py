@@ -23,5 +23,28 @@ def check_first_rate_limit(error) -> None:
             f"That is a {error.status_code} with code {error.code!r}. Use the key sk-demo-free, "
             "which may send only 3 requests per minute.",
         )
+    if not _came_from_the_simulator(error):
+        return _say(
+            False,
+            "That 429 was not sent by the simulated API: it has no request id, no rate-limit headers or no "
+            "request with the key sk-demo-free. Catch the error that `free_client` raises instead of building one.",
+        )
     first_sentences = error.body["message"].split(" Visit ")[0]
     return _say(True, f"Well done: a 429 rate_limit_exceeded. The API says: {first_sentences}")
+
+
+def _came_from_the_simulator(error) -> bool:
+    """The marks of a real answer: the request that went out with the free key, the request id the server gave
+    it, the free tier's limit in the headers, and the API's own sentence."""
+    try:
+        headers = error.response.headers
+        sent = error.response.request.headers.get("authorization", "")
+        return (
+            sent.strip() == "Bearer sk-demo-free"
+            and headers.get("x-request-id", "").startswith("req_")
+            and headers.get("x-ratelimit-limit-requests") == "3"
+            and isinstance(error.body, dict)
+            and str(error.body.get("message", "")).startswith("Rate limit reached for ")
+        )
+    except Exception:  # a hand-made object may lack any of these
+        return False

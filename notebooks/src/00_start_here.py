@@ -11,6 +11,9 @@
 # - how to send your first request to the *simulated* OpenAI API, and read your first error.
 #
 # **Time to learn:** about 10 minutes. **Prerequisites:** basic Python (functions, `try`/`except`).
+#
+# **Got an error right now?** The [fast track](#Fast-track:-I-have-an-error-right-now) below is a 30-minute
+# path to the parts of the course that fix it.
 
 # %% [markdown]
 # ## How this course works
@@ -24,8 +27,10 @@
 # Read it, or run the cell once more to use it.
 #
 # You need **no API key, no network and no money**. Every request goes to a *simulated* OpenAI API that lives
-# inside this notebook. It answers with the same status codes, headers and JSON bodies as the real service, so
-# the official `openai` Python package raises exactly the exceptions it would raise in production.
+# inside this notebook. Its status codes, headers and JSON bodies are modelled on what the real service sends
+# (from its documentation and from public captures), so the official `openai` Python package cannot tell the
+# difference and raises the exceptions it would raise in production. Where nobody has captured the real text,
+# the simulator uses its own stand-in; `data/README.md` lists them.
 #
 # Time is simulated too: when the code below waits a minute for a rate limit to clear, the wait takes a few
 # microseconds of real time.
@@ -100,12 +105,26 @@ except openai.AuthenticationError as exc:
 #
 # Some cells show *widgets*: sliders and buttons that re-run an experiment as you move them. Try this one:
 # it sends a burst of requests with the free-tier key `sk-demo-free`, which may send only **3 requests per
-# minute**, and shows what each request got back.
+# minute**, and shows what each request got back, with how long it is asked to wait.
+#
+# The simulator sends a `Retry-After` header on its rate-limit 429s, but the real API only sometimes does, so
+# `how_long` falls back to the "Please try again in ..." of the message, and then to "back off" (notebook 06).
 
 # %%
+import re
+
 import ipywidgets as widgets
 
 from helpers.simulator import Simulator
+
+
+def how_long(exc):
+    """The wait a 429 asks for: Retry-After when sent, else the message's "try again in", else back off."""
+    header = exc.response.headers.get("retry-after")
+    if header is not None:
+        return f"Retry-After: {header} s"
+    found = re.search(r"try again in ([0-9.hms]+)\.", exc.body.get("message", "") if isinstance(exc.body, dict) else "")
+    return f"the message says: try again in {found[1]}" if found else "no hint: back off"
 
 
 def burst(requests):
@@ -115,7 +134,7 @@ def burst(requests):
             free.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "ping"}])
             print(f"request {n}: 200 OK")
         except openai.RateLimitError as exc:
-            print(f"request {n}: 429 {exc.code} (retry after {exc.response.headers['retry-after']} s)")
+            print(f"request {n}: 429 {exc.code} ({how_long(exc)})")
 
 
 widgets.interact(burst, requests=widgets.IntSlider(value=4, min=1, max=8, description="requests"))
@@ -159,10 +178,28 @@ check_first_rate_limit(error)
 # About four hours and three quarters in all. Each notebook ends with a link to the next.
 
 # %% [markdown]
+# ## Fast track: I have an error right now
+#
+# Find your error in the first column, read the rows in order, and skip everything else for now. Each path
+# takes about 30 minutes; the rest of the course is there when the fire is out.
+#
+# | You see | Read, in this order | Minutes |
+# |---|---|---|
+# | **429** with `code` `rate_limit_exceeded` (or type `requests` / `tokens`) | 03 §2–4 (read the message and the headers), 03 §7 (what the SDK already retries), 06 §9 (a retry loop that waits the larger of the server's hint and backoff), 08 §2 (pace yourself) | 30 |
+# | **429** with `insufficient_quota` or another billing code | 04 §1–6: this one is about money, and no retry will ever fix it | 20 |
+# | **401** or **403** | 02 "How the API checks who you are", then the section named like your message; 02 "Check your own setup" | 20 |
+# | **500**, **503**, a timeout or a dropped connection | 05 §1–3 and §5–7, then 06 §9 | 30 |
+# | Anything else | 01 "The error catalog": find it by status and code | 10 |
+#
+# In every case, first print `exc.status_code`, `exc.code` and `exc.body["message"]` (notebook 01 shows how):
+# the status alone does not tell a rate limit from an empty quota.
+
+# %% [markdown]
 # ## Key points
 #
-# - The simulated API behaves like the real one, so the `openai` SDK raises the real exceptions — with no key.
+# - The simulated API is modelled on the real one, so the `openai` SDK raises the real exceptions — with no key.
 # - An API error carries a status code, a JSON body (`message`, `type`, `param`, `code`) and useful headers.
-# - The free tier allows 3 requests per minute: the fourth gets a **429**, with a `Retry-After` header.
+# - The free tier allows 3 requests per minute: the fourth gets a **429**. Here it carries a `Retry-After` header;
+#   the real API sends one only sometimes, so fall back to the message's "try again in", or to backoff.
 #
 # **Next:** [01 — Anatomy of an API error](01_anatomy_of_an_api_error.ipynb)
