@@ -328,6 +328,21 @@ def test_seconds_until_fits(capsys):
     fails(capsys, "your function raised ZeroDivisionError", check, learner_bug)
 
 
+def test_seconds_until_fits_names_the_reset_header_mistake_and_refuses_the_examples_alone(capsys):
+    from helpers.ratelimit import parse_duration
+
+    check = checks.check_seconds_until_fits
+
+    def until_full(headers, tokens):
+        return max(
+            parse_duration(headers["x-ratelimit-reset-tokens"]), parse_duration(headers["x-ratelimit-reset-requests"])
+        )
+
+    fails(capsys, "that is an x-ratelimit-reset-* header", check, until_full)
+    examples = {3_082: 1_636 / 500, 1_000: 0, 51: 20, 2_000: 12, 40_000: math.inf}  # the text's cases, by heart
+    fails(capsys, "For ", check, lambda headers, tokens: examples.get(tokens, 0))
+
+
 rate_limit_tokens = definitions("03")["rate_limit_tokens"]
 
 

@@ -109,6 +109,14 @@ def _rl_near(answer, expected) -> bool:
     return close(answer, expected, 5e-3, 5e-3)  # the headers' reset times are rounded
 
 
+def _rl_resets(headers):
+    """The reset headers in seconds, each alone and the longer of the two."""
+    from ..ratelimit import parse_duration
+
+    tokens, requests = (parse_duration(headers[f"x-ratelimit-reset-{name}"]) for name in ("tokens", "requests"))
+    return tokens, requests, max(tokens, requests)
+
+
 def _rl_explain_until_fits(case, answer) -> str:
     headers, tokens = case.args
     limit_t, left_t = int(headers["x-ratelimit-limit-tokens"]), int(headers["x-ratelimit-remaining-tokens"])
@@ -123,6 +131,11 @@ def _rl_explain_until_fits(case, answer) -> str:
         hint = (
             "the tokens are there, but x-ratelimit-remaining-requests is 0: a request also needs one request from "
             "the requests bucket. Work out both waits and return the longer one"
+        )
+    elif any(_rl_near(answer, reset) for reset in _rl_resets(headers)):
+        hint = (
+            "that is an x-ratelimit-reset-* header, the time until the bucket is completely full again. Your "
+            "request needs only its own tokens (and one request) back, which is usually much sooner"
         )
     elif _rl_near(answer, wait_t + wait_r):
         hint = "both buckets refill at the same time: take the longer of the two waits (max), not their sum"
@@ -139,7 +152,18 @@ def _rl_explain_until_fits(case, answer) -> str:
 
 
 def check_seconds_until_fits(seconds_until_fits) -> None:
-    """Exercise 2 in notebook 03: from the x-ratelimit-* headers, how long until a request of N tokens fits."""
+    """Exercise 2 in notebook 03: from the x-ratelimit-* headers, how long until a request of N tokens fits.
+    Besides the examples, a few limits drawn at random each time."""
+    import random
+
+    rng = random.Random()
+    drawn = []
+    for _ in range(3):
+        limit_r, limit_t = rng.choice((3, 60, 500, 5_000)), rng.choice((10_000, 40_000, 200_000))
+        left_r, left_t = rng.randint(0, limit_r), rng.randint(0, limit_t - 2)
+        tokens = rng.randint(left_t + 1, limit_t)  # never fits at once: there is always a wait to work out
+        label = f"{tokens:,} tokens with {left_t:,} of {limit_t:,} tokens and {left_r} of {limit_r} requests left"
+        drawn.append((label, _rl_headers(limit_r, left_r, limit_t, left_t), tokens))
     cases = [
         Case(label, (headers, tokens), _rl_until_fits(headers, tokens))
         for label, headers, tokens in [
@@ -156,6 +180,7 @@ def check_seconds_until_fits(seconds_until_fits) -> None:
                 _rl_headers(500, 499, 30_000, 30_000),
                 40_000,
             ),
+            *drawn,
         ]
     ]
     if not run_cases(
@@ -205,9 +230,9 @@ def _rl_explain_tokens(case, answer) -> str:
     if not is_number(answer):
         hint = "return a whole number of tokens"
     elif answer == prompt:
-        hint = "that is only the prompt: add max_tokens × n, which the API reserves before the answer exists"
+        hint = "that is only the prompt: add max_tokens × n, which the simulator counts before the answer exists"
     elif answer == prompt + max_tokens and n > 1:
-        hint = "with n answers the API reserves max_tokens for each of them: add max_tokens × n"
+        hint = "with n answers the simulator counts max_tokens for each of them: add max_tokens × n"
     elif answer == math.ceil(characters / 4) + max_tokens * n:
         hint = "round up for each message separately: sum(math.ceil(len(m['content']) / 4) for m in messages)"
     elif answer == characters / 4 + max_tokens * n:

@@ -159,8 +159,10 @@ for name, value in rate_error.response.headers.items():
 #    `insufficient_quota` or another billing code, it is not a rate limit: see notebook 04.)
 # 2. **`type` says which kind of limit**: `requests` or `tokens`. The message names the exact one: RPM, TPM, RPD.
 # 3. **Limit, Used, Requested** in the message tell you how far over you are.
-# 4. **`x-ratelimit-remaining-requests: 0`** (or `…-tokens` too low) confirms it, and **`retry-after`** says how
-#    many seconds until the request would fit.
+# 4. **`x-ratelimit-remaining-requests: 0`** (or `…-tokens` too low) confirms it. The simulator also sends
+#    **`retry-after`**, the seconds until the request would fit; the real API sends it only sometimes (some real
+#    429s carry no `retry-after` and no `x-ratelimit-*` at all), so the "Please try again in" of the message is
+#    the hint you can count on, and backoff (notebook 06) is the fallback when even that is missing.
 #
 # Reading the numbers out of the message takes one regular expression:
 
@@ -177,7 +179,7 @@ print("as seconds:", parse_duration(found["wait"]))
 # %% [markdown]
 # ### How to fix it
 #
-# - **Wait**, then send again: `Retry-After` says how long.
+# - **Wait**, then send again: `Retry-After` says how long when it is sent, otherwise "Please try again in".
 # - **Pace** your requests so that you never go over: with 3 RPM, one request every 20 seconds.
 # - **Send fewer, bigger requests**: several questions in one prompt count as one request.
 # - **Ask for less**: a smaller `max_tokens` helps with token limits (section 5).
@@ -200,9 +202,12 @@ print(f"t = {free.simulator.clock.now():.0f} s: 200 OK ->", reply.choices[0].mes
 # ---
 # ## 3. The bucket: how the limit refills
 #
-# "3 requests per minute" does not mean a counter that resets at the top of each minute. The API behaves like a
-# **bucket** that holds up to 3 requests and refills **continuously**, at 3 per 60 seconds, that is one every 20
-# seconds. A request takes one out; if the bucket holds less than one, the request is refused.
+# "3 requests per minute" does not mean a counter that resets at the top of each minute. OpenAI does not publish
+# how it enforces limits, but every captured message and header fits a **bucket** model, so the simulator uses one,
+# and the API *behaves as if* it were a that holds up to 3 requests and refills **continuously**, at 3 per 60 seconds, that is one every 20
+# seconds. A request takes one out; if the bucket holds less than one, the request is refused. (OpenAI also says
+# limits may be *quantized*, enforced over shorter periods: 60,000 per minute can act like 1,000 per second, so a
+# burst can be refused below the per-minute rate. The simulator's buckets are not quantized unless you ask.)
 #
 # `helpers.ratelimit.Bucket` is the same bucket the simulator uses. Empty it, then watch it refill:
 
@@ -261,7 +266,8 @@ print("retry-after-ms:", tpm_error.response.headers["retry-after-ms"])
 
 # %% [markdown]
 # Notice the two headers: `retry-after` is rounded **up** to whole seconds (10), `retry-after-ms` is exact (9816).
-# The SDK reads `retry-after-ms` first when it is there.
+# The SDK reads `retry-after-ms` first when it is there. Both are the simulator's choice here: the real API sends
+# them on some 429s and not on others, and the message's "try again in" is what you can rely on.
 #
 # ### Exercise 1: work out "try again in"
 #
@@ -398,12 +404,16 @@ print("429s received:", sum(entry.status == 429 for entry in free.simulator.log)
 # ## 5. Why `max_tokens` counts
 #
 # When a request arrives, the API has to decide whether it fits **before** the model has written a single word of
-# the answer. So it counts what the request *could* use:
+# the answer. So it counts what the request *could* use. OpenAI's rate-limit guide says it takes the **larger** of
+# `max_tokens` and an estimate from the prompt's characters; the real estimator is not published.
 #
-# - the prompt, estimated from its length (about 4 characters per token), plus
+# The simulator uses a simpler rule, the one the OpenAI Cookbook's parallel processor uses:
+#
+# - the prompt, estimated from its length (for each message, its characters ÷ 4, rounded up), **plus**
 # - `max_tokens` for each answer you ask for (`n` answers, 1 by default).
 #
-# The simulator estimates the prompt exactly that way: for each message, its characters ÷ 4, rounded up. Watch
+# We chose it because each part is visible in the numbers, and it is never lower than the documented rule, so a
+# client that fits the simulator fits the real API too. The lesson is the same under both rules. Watch
 # what a large `max_tokens` does to the remaining tokens, for the same short question and the same short answer:
 
 # %%
@@ -586,8 +596,10 @@ print(f"{crowd.succeeded} of {crowd.calls} calls succeeded; errors raised: {crow
 # (`retry_count=2`); one got in, and for the last one the SDK had run out of retries, so your code got the
 # `RateLimitError` after all.
 #
-# Also remember the 120-second rule: a wait longer than that, such as the `4h48m0s` of the daily limit in section 1,
-# is not retried at all; the SDK raises the 429 at once.
+# Also remember the 120-second rule. It is about the **header**: when `Retry-After` (or `retry-after-ms`) asks for
+# more than 120 seconds, the SDK does not retry and raises the 429 at once. The SDK never reads the message, so a
+# daily limit's `4h48m0s` in the text changes nothing by itself: if that 429 comes **without** the header, the SDK
+# waits its half-second and one-second backoff and retries twice, in vain, before your code sees the error.
 
 # %% [markdown]
 # ---
@@ -639,14 +651,16 @@ print(f"after the first second: {sum(r.kind == 'ok' for r in later)} successes i
 # - Each limit is a **bucket** that refills continuously at `limit / window`. The wait in the message is
 #   `(Used + Requested − Limit) / (Limit / window)`: TPM 10,000, used 8,554, requested 3,082 gives `9.816s`.
 # - Answers about a model carry `x-ratelimit-limit/remaining/reset-*` headers (text; resets as Go durations,
-#   meaning "until full"). A rate-limit 429 may add `retry-after` (whole seconds) and `retry-after-ms` (exact).
-# - *429 Rate limit reached for requests*: code `rate_limit_exceeded`, type `requests`; wait `Retry-After`, pace, batch,
+#   meaning "until full"). A rate-limit 429 may add `retry-after` (whole seconds) and `retry-after-ms` (exact); the
+#   real API does not always, so fall back to the message's "try again in", then to backoff.
+# - *429 Rate limit reached for requests*: code `rate_limit_exceeded`, type `requests`; wait as told, pace, batch,
 #   or move up a tier. A retry helps, **after** the wait.
 # - Tokens are counted **before** the answer exists. The real estimator is not documented; the simulator charges the
 #   prompt estimate + `max_tokens` × `n`, the Cookbook's rule. Either way, keep `max_tokens` tight.
 #   *Request too large* can never fit: never retry it (the SDK sends it three times).
 # - Refused requests count too: retrying too soon keeps the bucket empty.
-# - The SDK retries 429s twice by default, waiting exactly `Retry-After` (up to 120 s). Clients told the same wait
+# - The SDK retries 429s twice by default, waiting exactly `Retry-After` (up to 120 s; a longer one stops the retries,
+#   and with no header at all it backs off briefly, so a daily limit costs two retries in vain). Clients told the same wait
 #   come back together, so in a crowd two retries may not be enough.
 #
 # **Next:** [04 — Quota and billing (429)](04_quota_and_billing_429.ipynb)
