@@ -6,7 +6,7 @@ import openai
 
 from ._demo import MESSAGES, demo_client, last_error
 from ._say import _say, said_what_is_wrong_with
-from .runner import Case, close, run_cases
+from .runner import Case, close, course_helper_in, equal_number, run_cases
 
 # Helpers for these checks are prefixed _qb_ (quota/billing) and _se_ (server errors).
 
@@ -325,6 +325,7 @@ def check_budget_guard(BudgetGuard) -> None:
 def _se_cases():
     """For the should_retry check: what is worth another try, and what never is."""
     from ..simulator import Simulator
+    from ..simulator.wire import PROJECT_QUOTA as QUOTA_2023  # the 2023 quota message is the same sentence
 
     def ok(sim=None, **options):
         return demo_client("sk-demo-ok", sim, **options)
@@ -406,6 +407,36 @@ def _se_cases():
             "Read `exc.response.headers.get('retry-after')`; above 120 s give up, as the SDK does",
         ),
         Case(
+            "a 429 in the 2023 quota shape (type insufficient_quota, code None)",
+            (
+                _qb_status_error(
+                    openai.RateLimitError,
+                    429,
+                    {"message": QUOTA_2023, "type": "insufficient_quota", "param": None, "code": None},
+                ),
+            ),
+            False,
+            "Older quota errors had no code: check `exc.type == 'insufficient_quota'` as well as the code",
+        ),
+        Case(
+            "a 429 rate_limit_exceeded whose Retry-After asks for 300 s",
+            (
+                _qb_status_error(
+                    openai.RateLimitError,
+                    429,
+                    {
+                        "message": "Rate limit reached.",
+                        "type": "requests",
+                        "param": None,
+                        "code": "rate_limit_exceeded",
+                    },
+                    headers={"retry-after": "300"},
+                ),
+            ),
+            False,
+            "A Retry-After above 120 s means give up now, whatever the status: check it before the status",
+        ),
+        Case(
             "a plain ValueError (a bug in your own code)",
             (ValueError("a bug in my code"),),
             False,
@@ -416,6 +447,15 @@ def _se_cases():
 
 def check_should_retry(should_retry) -> None:
     """Exercise in notebook 05: retry or not, for each kind of failure."""
+    from ..retry import classify, classify_exception, sdk_retries
+
+    borrowed = course_helper_in(should_retry, [classify_exception, classify, sdk_retries])
+    if borrowed:
+        return _say(
+            False,
+            f"`should_retry` asks the course's `{borrowed}`, which is what this exercise builds. Decide from "
+            "the exception yourself: its class, `exc.status_code`, `exc.code`, `exc.type` and the retry-after header.",
+        )
     cases = _se_cases()
     run_cases(
         should_retry,
@@ -477,30 +517,62 @@ def check_worst_case_seconds(worst_case_seconds) -> None:
     )
 
 
-def check_billed_count(billed, client) -> None:
-    """Exercise in notebook 05: how many completions the server did for a call that timed out."""
+def _se_mixed_log(rng):
+    """A fresh log with completions among refusals: timed-out completions (200), dropped connections (None),
+    the free tier's 429s, and maybe a 500; how many of each is drawn at random."""
+    from ..simulator import Simulator
+
+    sim = Simulator(seed=rng.randrange(10_000))
+    ok = demo_client("sk-demo-ok", sim, timeout=5)
+    last_error(ok, model="gpt-demo-slow", times=rng.randint(1, 3))
+    last_error(ok, model="gpt-demo-dropped", times=rng.randint(1, 2))
+    last_error(ok, model="gpt-demo-flaky", times=rng.randint(0, 6))
+    last_error(demo_client("sk-demo-free", sim), times=rng.randint(4, 7))
+    return list(sim.log)
+
+
+def _se_explain_billed(case, answer) -> str:
+    log = case.args[0]
+    if answer is None:
+        return "`billed_count` returns None. Count the entries of the log whose `status` is 200."
+    if answer == len(log):
+        return (
+            f"For {case.label} you counted every entry ({answer}), but only {case.expected} have status 200. The "
+            "others were attempts the server refused or never answered: nothing was produced, nothing billed."
+        )
+    return f"For {case.label} you counted {answer!r}; {case.expected} entries have status 200."
+
+
+def check_billed_count(billed_count, client) -> None:
+    """Exercise 2 in notebook 05: how many completions the server did (and billed), from its log: the call that
+    timed out, then fresh logs where completions sit among refusals and dropped connections."""
+    import random
+
     log = getattr(getattr(client, "simulator", None), "log", None)
     if log is None:
         return _say(False, "Pass `slow_client` (the client made in the exercise cell) to the check.")
+    if not callable(billed_count):
+        return _say(False, "`billed_count` should be a function: `def billed_count(log): ...`.")
+    rng = random.Random()
     done = sum(1 for entry in log if entry.status == 200)
-    if billed is None:
-        return _say(
-            False, "`billed` is still None. Count the entries of `slow_client.simulator.log` whose `status` is 200."
-        )
-    if billed == 0:
-        return _say(
-            False,
-            "The client got no reply, but that is not what the server saw. Look at the `status` of "
-            "each entry in `slow_client.simulator.log`.",
-        )
-    if billed != done:
-        return _say(
-            False,
-            f"You counted {billed!r}; the log holds {done} answers with status 200 (of {len(log)} "
-            "requests). Count the entries whose `status` is 200.",
-        )
+    cases = [Case("the call that timed out", (list(log),), done)]
+    for n in range(1, 4):
+        mixed = _se_mixed_log(rng)
+        cases.append(Case(f"mixed log {n} ({len(mixed)} requests)", (mixed,), sum(e.status == 200 for e in mixed)))
+    if not run_cases(
+        billed_count,
+        cases,
+        _se_explain_billed,
+        same=equal_number,
+        raised="For {label}, `billed_count` raised {error}. Each entry has a `.status` (None when the connection "
+        "was dropped).",
+    ):
+        return None
+    if done == 0:
+        return _say(False, "The call that timed out left no completed request in the log: run its cell again.")
     return _say(
         True,
-        f"{done} completions done and billed, and your program received none of them: the timeout "
-        "was on your side, the work still happened on the server.",
+        f"{done} completions done and billed for the call that timed out, and your program received none of "
+        "them: the timeout was on your side, the work still happened on the server. And in the mixed logs you "
+        "told the completions from the refused and dropped attempts.",
     )

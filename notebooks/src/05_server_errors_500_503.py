@@ -458,8 +458,10 @@ print(f"and billed {sim.spend['org-demo']:.6f} USD for them")
 #
 # ### Exercise 2: count what the server did
 #
-# The call below times out three times. From `slow_client.simulator.log`, count how many requests the server
-# actually **completed** (status 200) — each one was billed — and store the number in `billed`.
+# The call below times out three times. Write `billed_count(log)`: from a simulator's log (such as
+# `slow_client.simulator.log`), count how many requests the server actually **completed** (status 200), each one
+# billed. Not every entry is one: the check also hands your function logs with refused requests (429), server
+# errors and dropped connections (status `None`) in between.
 
 # %% tags=["exercise"]
 slow_client = make_client("sk-demo-ok", timeout=5)  # default: max_retries=2
@@ -468,8 +470,11 @@ try:
 except openai.APITimeoutError:
     print("timed out: the client received no answer at all")
 
-billed = None
-# Your code here: count the entries of slow_client.simulator.log whose status is 200
+
+def billed_count(log):
+    # Your code here: count the entries of the log whose status is 200
+    return None
+
 
 # %% tags=["solution"]
 # Stuck? Delete the "# " before %load and run this cell: it loads our solution into it.
@@ -478,7 +483,7 @@ billed = None
 # %%
 from helpers.checks import check_billed_count
 
-check_billed_count(billed, slow_client)
+check_billed_count(billed_count, slow_client)
 # %% [markdown]
 # ### Exercise 3: retry or not?
 #
@@ -495,6 +500,8 @@ check_billed_count(billed, slow_client)
 # - exceptions that do not come from the API at all (a bug in your own code should not be retried).
 #
 # Only API status errors (`openai.APIStatusError`) have `.status_code`, `.code` and `.response.headers`.
+# The check also tries shapes this notebook did not show you (such as the 2023 quota error, whose `code` is
+# `None`), and it wants your own decision: an answer that asks `classify_exception` does not count.
 
 # %% tags=["exercise"]
 from helpers.retry import BILLING_CODES  # the five codes of notebook 04
