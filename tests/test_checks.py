@@ -619,6 +619,21 @@ def test_retry_loop(capsys):
     fails(capsys, "one is enough: a billing error never clears by waiting", check, retries_everything)
     fails(capsys, "but the server asked for 20 s", check, ignores_retry_after)
     fails(capsys, "Use clock.sleep(seconds)", check, sleeps_for_real)
+
+    def only_retry_after(send, clock, rng, max_attempts=6, base=0.5, cap=30.0):
+        for attempt in range(1, max_attempts + 1):
+            try:
+                return send()
+            except Exception as exc:
+                verdict = classify_exception(exc)
+                if not verdict.retryable or attempt == max_attempts:
+                    raise
+                if verdict.retry_after is not None:
+                    clock.sleep(verdict.retry_after)  # the server's hint alone, without the backoff
+                else:
+                    clock.sleep(full_jitter(attempt, base, cap, rng))
+
+    fails(capsys, "Retry-After is a minimum, not the whole wait", check, only_retry_after)
     fails(capsys, "your loop raised ZeroDivisionError", check, learner_bug)
 
 

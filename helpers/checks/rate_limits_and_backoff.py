@@ -564,6 +564,18 @@ def check_retry_loop(call_with_retries) -> None:
                     f"For {label} your loop waited {shown} s; without a Retry-After, retry n should "
                     "wait full_jitter(n, base, cap, rng): at most min(cap, base · 2^(n − 1)).",
                 )
+    # the larger of the two: a short Retry-After (1 s) under a long backoff (up to 8 s before the first retry)
+    short_hint = Simulator(lab_world(rpm=60, tpm=1_000_000))
+    sim, send, start = setup("sk-lab", sim=short_hint, before=60, max_tokens=50)
+    outcome, value = _bl_run(call_with_retries, send, sim.clock, rng=random.Random(7), max_attempts=4, base=8, cap=30)
+    log = sim.log[start:]
+    if len(log) >= 2 and abs((log[1].time - log[0].time) - 1.0) < 0.05:
+        return _say(
+            False,
+            "For a 429 with Retry-After: 1 and base=8, your loop waited exactly the 1 s the server asked for. "
+            "Retry-After is a minimum, not the whole wait: sleep max(Retry-After, full_jitter(n, base, cap, rng)), "
+            "so a crowd told the same second does not come back together.",
+        )
     # one more: a bug in the caller's own code is not retried
     calls = []
 
@@ -581,7 +593,7 @@ def check_retry_loop(call_with_retries) -> None:
         )
     return _say(
         True,
-        f"All {len(scenarios) + 1} cases right: your loop waits at least the Retry-After, backs off with "
-        "full jitter when there is none, gives up after max_attempts, and never retries an error that "
-        "cannot succeed.",
+        f"All {len(scenarios) + 2} cases right: your loop waits the larger of Retry-After and its backoff, "
+        "backs off with full jitter when there is none, gives up after max_attempts, and never retries an error "
+        "that cannot succeed.",
     )

@@ -172,14 +172,17 @@ run_batch("full jitter, cap 60 s", lambda n, exc: rng.uniform(0, min(60, 1 * 2 *
 # ---
 # ## 6. Ask the server
 #
-# All of the above guess. But a rate-limit 429 *tells* you how long to wait, in its `retry-after` header:
+# All of the above guess. But a rate-limit 429 can *tell* you how long to wait, in its `retry-after` header. The
+# simulator always sends it on rate-limit 429s; the real API sends it only sometimes, and then the message's
+# "Please try again in" (notebook 03) or plain backoff has to do:
 
 # %%
 run_batch("wait Retry-After", lambda n, exc: float(exc.response.headers["retry-after"]))
 
 # %% [markdown]
 # Every prompt through, with at most one refused try each, and the job took as long as the limit allows: the best a
-# single client can do. (This simple version would crash on an error without a `retry-after` header; section 9 fixes that.)
+# single client can do. (This simple version would crash on an error without a `retry-after` header, which the real
+# API does send at times; section 9 fixes that.)
 #
 # | Strategy | Knows the limit? | Result on the free tier |
 # |---|---|---|
@@ -516,7 +519,8 @@ for name, result in race.result.items():
 #   jitter. It spreads a crowd out, which matters when simultaneous requests hurt; against a rate limit it creates no
 #   capacity, and in this lab un-jittered waves did as well or better. Keep it anyway: it stops clients falling into
 #   step.
-# - **`Retry-After`** is the best wait for a single client, and a **minimum** for everyone: never retry sooner. But
+# - **`Retry-After`**, when the server sends it (the real API does not always), is the best wait for a single
+#   client, and a **minimum** for everyone: never retry sooner. But
 #   it says when *one* request will fit, and a crowd all hears the same number: what saves a crowd is sending less
 #   (a throttle, notebook 08), not a cleverer retry.
 # - A loop you can ship **classifies** each error, never retries what cannot succeed, waits
