@@ -213,8 +213,9 @@ for entry in sim.log[-2:]:
 # ---
 # ## The exception family
 #
-# All SDK exceptions come from `openai.OpenAIError`. The ones about talking to the API sit under
-# `openai.APIError`. Here is that branch, read straight from the installed package:
+# Nearly all SDK exceptions come from `openai.OpenAIError` (the odd one out is `InvalidWebhookSignatureError`,
+# raised when a webhook's signature does not check out: it is a plain `ValueError`). The ones about talking to
+# the API sit under `openai.APIError`. Here is that branch, read straight from the installed package:
 
 
 # %%

@@ -312,7 +312,7 @@ for exc in [rate_error, tpm_error]:
 #
 # | Header | Meaning |
 # |---|---|
-# | `x-ratelimit-limit-requests`, `x-ratelimit-limit-tokens` | the per-minute limits (RPM, TPM) |
+# | `x-ratelimit-limit-requests`, `x-ratelimit-limit-tokens` | the limits that apply to this request (here the per-minute RPM and TPM) |
 # | `x-ratelimit-remaining-requests`, `x-ratelimit-remaining-tokens` | what is left right now |
 # | `x-ratelimit-reset-requests`, `x-ratelimit-reset-tokens` | how long until the bucket is **full** again |
 #

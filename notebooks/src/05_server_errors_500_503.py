@@ -314,7 +314,7 @@ print("also counts as APIConnectionError?", isinstance(timeout_error, openai.API
 # ### Why it happens
 #
 # The answer takes longer than you are willing to wait: a long output, a large `max_tokens`, a busy model, a slow
-# network — or a timeout set too short for the job. The SDK's default is **600 seconds**.
+# network — or a timeout set too short for the job. The SDK's default is **600 seconds** in all, of which at most 5 seconds to connect.
 #
 # ### The SDK retries timeouts
 #
@@ -421,7 +421,9 @@ show_log(dropped.simulator)
 #
 # The client never completed an exchange with the server: no network, a DNS failure, a proxy or firewall in the
 # way, a TLS certificate problem, or a connection that dropped before the answer came. The SDK's message is just
-# *"Connection error."*; **the real reason is in `exc.__cause__`** (here httpx's `RemoteProtocolError`). Setting
+# *"Connection error."*; **the real reason is in `exc.__cause__`**: here httpx's `RemoteProtocolError`, because
+# the course hands the SDK an `httpx` client; with the SDK's own client (SDK 3.57 uses the `httpx2` package) it is
+# `httpx2.RemoteProtocolError`. Setting
 # the environment variable `OPENAI_LOG=debug` makes the SDK log every attempt.
 #
 # ### How to fix it, and does a retry help?

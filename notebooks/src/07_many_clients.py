@@ -163,9 +163,13 @@ side_by_side(
 # failed requests count; how much they use up is the simulator's assumption), so a steady trickle of jittered retries keeps eating the refill before it adds up to a whole
 # request. Plain exponential backoff leaves the bucket alone between its waves.
 #
-# The lesson is Brooker's own, from a later post (*What is backoff for?*, 2022): backoff and jitter help a crowd
-# through a short spike, but when demand stays above capacity, **no schedule helps; only sending fewer requests
-# does**. That is what retry budgets (section 3) and pacing (notebook 08) are for.
+# That result is this simulator's: it rests on how much a refused request uses up here, which OpenAI does not
+# publish. Take from it only that jitter is no cure-all against a rate limit.
+#
+# A separate and more general point comes from Marc Brooker (*What is backoff for?*, 2022): backoff helps a crowd
+# through a **short spike**, but with a large or unbounded population of independent clients it does **not** lower
+# the long-run load, it only moves the work later. Only **fewer retries** do that. That is what retry budgets
+# (section 3) are for, and pacing (notebook 08) keeps the first tries under the limit.
 
 # %% [markdown]
 # ---
@@ -347,7 +351,7 @@ verdict(
 # |---|---|---|
 # | `MaxAttempts(n)` | at most `n` attempts per request | everyone; Google SRE suggests 3 |
 # | `RetryRatio(0.1)` | per client, retries stay under 10 % of its requests | Google SRE book |
-# | `RetryQuota(capacity=500, retry_cost=5)` | a bucket of tokens: each retry costs 5, each first-try success earns 1, a success after retries refunds the cost; empty bucket, no retry | AWS SDKs |
+# | `RetryQuota(capacity=500, retry_cost=5)` | a bucket of tokens: each retry costs 5, each first-try success earns 1, a success after retries refunds the cost; empty bucket, no retry | AWS SDKs (legacy mode: 5, or 10 for a timeout; from 2026: 5 for throttling, 14 for other errors) |
 #
 # `run_load` gives **each client its own copy** of the budgets, as a real client would have. The budgets that count
 # requests need a client to send many of them, so here 5 clients send 40 requests each, on two days:
