@@ -157,8 +157,11 @@ check_pacer(Pacer)
 # ## 3. What does a request cost?
 #
 # The token limit is charged **before** the model answers, so the server cannot know how long the answer will be.
-# It charges an estimate: the prompt's tokens plus `max_tokens` for every answer asked for (`n`).
-# `estimate_tokens(body)` makes the same estimate (prompt characters ÷ 4, plus `max_tokens` × `n`). Let's compare it
+# It charges an estimate. OpenAI documents it as the **larger** of `max_tokens` and an estimate from the prompt's
+# characters, without publishing the estimator. The simulator uses the Cookbook's rule instead, the prompt's tokens
+# **plus** `max_tokens` for every answer asked for (`n`): each part shows in the numbers, and it never charges less
+# than the documented rule, so a client that fits here fits there. `estimate_tokens(body)` follows the simulator
+# (prompt characters ÷ 4, plus `max_tokens` × `n`). Let's compare it
 # with what the server takes off `x-ratelimit-remaining-tokens`, and with what the answer really used:
 
 # %%
@@ -189,11 +192,12 @@ for label, body in bodies.items():
 # %% [markdown]
 # Three things to notice:
 #
-# - The estimate matches the charge, because `estimate_tokens` follows the simulator's rule. The real API does not
-#   document its rule, and real tokenizers do not count exactly 4 characters per token. That is one reason to keep
-#   some headroom.
-# - The charge is far above what the answers really used: `max_tokens` is charged **in full**. A generous
-#   `max_tokens` eats your tokens-per-minute even when answers are short. Set it to what you need.
+# - The estimate matches the charge, because `estimate_tokens` follows the simulator's rule. The real API documents
+#   only the shape of its rule (the larger of the two), and real tokenizers do not count exactly 4 characters per
+#   token. That is one reason to keep some headroom.
+# - The charge is far above what the answers really used: `max_tokens` is charged **in full**, here and under the
+#   documented rule alike. A generous `max_tokens` eats your tokens-per-minute even when answers are short. Set it
+#   to what you need.
 # - Leaving `max_tokens` out does not make a request free: the simulator then charges a default (256 tokens), and
 #   `n=3` charges `max_tokens` three times.
 #
@@ -440,10 +444,10 @@ for label, result in lab.result.items():
 # - Every answer tells you your remaining allowance (`x-ratelimit-remaining-*`, `x-ratelimit-reset-*`). A
 #   client-side **throttle** with the same buckets as the server waits *before* sending, so the 429 never comes;
 #   `observe` keeps it honest when others share the key.
-# - The token limit is charged up front, before the answer exists: the simulator charges the prompt **plus
-#   `max_tokens` × `n`** (the Cookbook's rule; OpenAI documents the larger of `max_tokens` and the prompt estimate,
-#   and the exact rule is not published). Keep `max_tokens` to what you need,
-#   and estimate before sending; the real API's counting is undocumented, so leave some headroom.
+# - The token limit is charged up front, before the answer exists. OpenAI documents the **larger** of `max_tokens`
+#   and a character-based prompt estimate; the simulator charges the prompt **plus** `max_tokens` × `n` (the
+#   Cookbook's rule, never lower). Either way, keep `max_tokens` to what you need, estimate before sending, and
+#   leave some headroom: the real estimator is not published.
 # - **Batching** several tasks into one request saves requests, not tokens: it helps when RPM binds.
 # - Don't `gather` everything at once. **Bound the concurrency** with a semaphore, and pace with a throttle: in
 #   flight ÷ seconds per request is a rate, but a fragile one.

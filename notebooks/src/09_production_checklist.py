@@ -128,39 +128,60 @@ check_retrying(make_retrying)
 #
 # Retries you cannot see will surprise you in production. Two cheap habits:
 #
-# - turn on the SDK's own log (`OPENAI_LOG=info`, or the `openai` logger at INFO) — it prints one line per
-#   retry;
+# - turn on the SDK's own log (`OPENAI_LOG=info`, or the `openai` logger at INFO): it writes one line per
+#   retry, with the wait;
 # - count retries by kind and keep the `x-request-id` of failures, so support can find them.
+#
+# The SDK's retry line says how long it will wait, but not what went wrong. An httpx *response hook* sees each
+# answer before the SDK does, so it can remember the status, code and request id, and a logging *filter* adds them
+# to the SDK's line. Set this up once, where your program starts; here it prints to the notebook.
 
 # %%
 import logging
+import sys
 from collections import Counter
 
-records = []
+last_answer = {}
 
 
-class KeepLines(logging.Handler):
-    def emit(self, record):
-        records.append(record.getMessage())
+def remember(response):
+    """httpx response hook: what the last answer was, for the retry line that may follow it."""
+    response.read()
+    try:
+        code = response.json().get("error", {}).get("code")
+    except ValueError:  # not JSON
+        code = None
+    last_answer.update(status=response.status_code, code=code, request_id=response.headers.get("x-request-id"))
 
 
-logger = logging.getLogger("openai")
-handler = KeepLines()
-logger.addHandler(handler)
-logger.setLevel(logging.INFO)
+class RetryDetails(logging.Filter):
+    """Keep only the SDK's retry lines, and add what the last answer was to each."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        if not message.startswith("Retrying"):
+            return False
+        record.msg = "{} | status {status} code {code} request {request_id}".format(message, **last_answer)
+        record.args = ()
+        return True
+
+
+handler = logging.StreamHandler(sys.stdout)
+handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+handler.addFilter(RetryDetails())
+sdk_log = logging.getLogger("openai")  # the SDK's own logger
+sdk_log.addHandler(handler)
+sdk_log.setLevel(logging.INFO)
 try:
     sim = Simulator(faults={"gpt-demo-busy": {"overload_busy_s": 15}})  # busy all the time
+    client = make_client("sk-demo-ok", sim, event_hooks={"response": [remember]})
     try:
-        make_client("sk-demo-ok", sim).chat.completions.create(
-            model="gpt-demo-busy", messages=[{"role": "user", "content": "Hi"}]
-        )
+        client.chat.completions.create(model="gpt-demo-busy", messages=[{"role": "user", "content": "Hi"}])
     except openai.InternalServerError as exc:
         print("gave up with", exc.status_code, exc.code, "request id", exc.request_id)
-finally:
-    logger.removeHandler(handler)
-    logger.setLevel(logging.WARNING)
-
-print(*[line for line in records if line.startswith("Retrying")], sep="\n")
+finally:  # a notebook runs many demos; a program would keep its logging set up
+    sdk_log.removeHandler(handler)
+    sdk_log.setLevel(logging.WARNING)
 
 # %%
 from helpers.retry import FullJitter, MaxAttempts, RetryPolicy, send_with_retries
