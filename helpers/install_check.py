@@ -116,8 +116,47 @@ def run_checks() -> list[Check]:
     ]
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def course_pythons() -> list[str]:
+    """How to reach the interpreters that hold the course: the `.venv` that `make lab` builds (or would build),
+    and the conda environment of environment.yml."""
+    ways = []
+    for venv_python in (ROOT / ".venv" / "bin" / "python", ROOT / ".venv" / "Scripts" / "python.exe"):
+        if venv_python.exists():
+            ways.append(f"run `{venv_python} -m helpers.install_check`")
+    if not ways:
+        ways.append("run `make lab` once (it creates .venv), then `.venv/bin/python -m helpers.install_check`")
+    env_file = ROOT / "environment.yml"
+    if env_file.exists():
+        for line in env_file.read_text(encoding="utf-8").splitlines():
+            if line.startswith("name:"):
+                ways.append(f"with conda, `conda activate {line.split(':', 1)[1].strip()}` first")
+    return ways
+
+
+def wrong_interpreter(checks: list[Check]) -> str | None:
+    """When none of the course's packages imports, the problem is not nine packages but one interpreter: this
+    Python is not the course's. Then the one sentence that says so, naming the right one; else None."""
+    packages = [c for c in checks if c.name in PACKAGES]
+    if any(c.ok for c in packages):
+        return None
+    here = Path(sys.executable)
+    if ROOT / ".venv" in here.parents:
+        return None  # this is the course's own .venv, just broken: the checks say what to fix
+    return (
+        f"This Python ({sys.executable}) is not the course's environment: none of the course's packages is "
+        f"installed in it. Instead, {'; or, '.join(course_pythons())}."
+    )
+
+
 def main() -> int:
     checks = run_checks()
+    elsewhere = wrong_interpreter(checks)
+    if elsewhere:
+        print(elsewhere)
+        return 1
     for check in checks:
         print(check.line())
     failed = [c for c in checks if not c.ok]

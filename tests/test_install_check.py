@@ -71,3 +71,19 @@ def test_notebook_zero_explains_a_missing_helpers_package(tmp_path):
     )
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "FAIL helpers" in result.stdout and "make lab" in result.stdout
+
+
+def test_a_python_outside_the_environment_is_named_once_with_the_right_interpreter(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "bin" / "python3"))
+    monkeypatch.setattr(install_check, "PACKAGES", {"no_such_module_here": "no-such-dist"})
+    assert install_check.main() == 1
+    out = capsys.readouterr().out
+    assert "is not the course's environment" in out and str(tmp_path) in out
+    assert "FAIL" not in out and out.count("\n") == 1
+    assert ".venv" in out or "conda" in out
+
+
+def test_a_broken_course_environment_still_lists_its_problems(monkeypatch, capsys):
+    monkeypatch.setattr(install_check, "PACKAGES", {"no_such_module_here": "no-such-dist"})
+    monkeypatch.setattr(sys, "executable", str(install_check.ROOT / ".venv" / "bin" / "python"))
+    assert install_check.wrong_interpreter(install_check.run_checks()) is None
