@@ -98,7 +98,8 @@ what_you_see(revoked)
 # What it does give you is the **masked key**: `sk-demo-***oked`. The API shows the first 8 and the last 4
 # characters of what it received and replaces the rest with one star per hidden character. Compare those
 # characters with the list on your API keys page, which shows keys in a similar shortened form. Also note the
-# missing `openai-organization` header: the API stopped before it knew who you were.
+# missing `openai-organization` header: the simulator stops before it knows who you are. (Which headers the real
+# API sends on a 401 is not well documented; the simulator's choice is listed in `data/README.md`.)
 #
 # ### How to fix
 # Create a new key, then replace the old one **everywhere** it lives: the `OPENAI_API_KEY` environment

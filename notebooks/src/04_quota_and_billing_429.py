@@ -68,7 +68,8 @@ for name, value in quota_error.response.headers.items():
 
 # %% [markdown]
 # No `retry-after` and no `x-ratelimit-*` headers: the server is not telling you to wait, because waiting would
-# not help. Compare with an ordinary rate limit, which the free-tier key `sk-demo-free` gets on its 4th request in
+# not help. (That is what the simulator does, following real quota 429s captured in 2023, which had neither.
+# OpenAI does not promise it, so treat a missing header as a hint and let `code` decide.) Compare with an ordinary rate limit, which the free-tier key `sk-demo-free` gets on its 4th request in
 # a minute:
 
 # %%
@@ -154,7 +155,9 @@ for n in range(1, 5):
 # | `project_spend_limit_exceeded` | the monthly budget of *this project* | `sk-demo-project-capped` | a project or organization owner: raise the project's budget |
 # | `organization_usage_limit_exceeded` | the monthly limit OpenAI assigned | `sk-demo-usage-limit` | ask OpenAI for a higher limit |
 #
-# Let's ask each of them:
+# Only the classic message and the project one were ever captured; for the other codes the simulator writes its own
+# stand-in (the two organization codes reuse the classic message), which is one more reason to read `code`, not the
+# message. Let's ask each of them:
 
 # %%
 BILLING_KEYS = [
@@ -500,8 +503,8 @@ print(len(client.simulator.log), "requests reached the server")
 # ---
 # ## Key points
 #
-# - A quota or billing error is a **429 `openai.RateLimitError`**, just like a rate limit — but it has **no
-#   `retry-after`**, and waiting never fixes it.
+# - A quota or billing error is a **429 `openai.RateLimitError`**, just like a rate limit — but it usually has **no
+#   `retry-after`** (captured ones had none), and waiting never fixes it.
 # - Read **`exc.code`**: `insufficient_quota`, `credit_balance_exhausted`, `organization_spend_limit_exceeded`,
 #   `project_spend_limit_exceeded` or `organization_usage_limit_exceeded`. The `type` may say
 #   `insufficient_quota` for all of them (and in 2023 `code` was `None`, so check `type` too).
