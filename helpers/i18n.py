@@ -12,6 +12,7 @@ from functools import lru_cache
 from .world import DATA_DIR
 
 TRANSLATIONS_DIR = DATA_DIR / "translations"
+GLOSSARY_PATH = DATA_DIR / "glossary.json"
 ENGLISH = "en"
 
 
@@ -35,4 +36,28 @@ def translate(lang: str, namespace: str, key: str, english: str) -> str:
     return translations(lang).get(namespace, {}).get(key, english)
 
 
-__all__ = ["ENGLISH", "languages", "translate", "translations"]
+@lru_cache(maxsize=1)
+def glossary() -> dict:
+    """data/glossary.json: for each language, its terms (preferred word, rejected variants) and the words kept
+    apart from a topic. Cached and shared: do not change what it returns."""
+    return json.loads(GLOSSARY_PATH.read_text(encoding="utf-8"))
+
+
+def term_problems(text: str, lang: str, topic: str | None = None) -> list[str]:
+    """Where `text`, written in `lang`, departs from the glossary: each rejected variant it uses, and, when the
+    text is about `topic` (such as "rate_limit"), each word the glossary keeps apart from that topic. Empty when
+    it follows the glossary."""
+    words = glossary().get(lang, {})
+    problems = [
+        f"{variant!r}: say {term['preferred']!r} ({term['en']})"
+        for term in words.get("terms", [])
+        for variant in term["rejected"]
+        if variant in text
+    ]
+    for rule in words.get("kept_apart", []):
+        if topic == rule["topic"]:
+            problems += [f"{word!r} in a text about {topic}: {rule['why']}" for word in rule["words"] if word in text]
+    return problems
+
+
+__all__ = ["ENGLISH", "glossary", "languages", "term_problems", "translate", "translations"]
