@@ -261,7 +261,7 @@ def test_diagnose_401_accepts_both_names_for_a_missing_scope_and_refuses_tables_
         return demo_keys.get(exc.request.headers["authorization"].removeprefix("Bearer "), "?")
 
     fails(capsys, "For a key that was never issued you answered '?'", check, table)
-    fails(capsys, "asks the course's `classify_exception`", check, lambda exc: classify_exception(exc).kind.value)
+    fails(capsys, "the course's own `classify_exception`", check, lambda exc: classify_exception(exc).kind.value)
 
 
 # -- notebook 03 -------------------------------------------------------------------------------------------------
@@ -528,7 +528,7 @@ def test_should_retry(capsys):
         lambda exc: should_retry(exc) or (isinstance(exc, openai.APIStatusError) and exc.status_code == 503),
     )
     fails(capsys, "1 of 15 cases is wrong", check, lambda exc: should_retry(exc) or isinstance(exc, ValueError))
-    fails(capsys, "asks the course's `classify_exception`", check, lambda exc: classify_exception(exc).retryable)
+    fails(capsys, "the course's own `classify_exception`", check, lambda exc: classify_exception(exc).retryable)
 
     def codes_only(exc):  # the billing codes, but not the 2023 shape whose code is None
         if isinstance(exc, openai.APIStatusError) and exc.status_code == 429 and exc.code is None:
@@ -635,6 +635,45 @@ def test_retry_loop(capsys):
 
     fails(capsys, "Retry-After is a minimum, not the whole wait", check, only_retry_after)
     fails(capsys, "your loop raised ZeroDivisionError", check, learner_bug)
+
+
+def test_checks_refuse_answers_that_hand_the_work_to_the_course(capsys):
+    from helpers.ratelimit import Bucket
+    from helpers.retry.throttle import estimate_tokens
+
+    def via_bucket(limit, used, requested, window_s=60):
+        bucket = Bucket(limit=limit, window=window_s)
+        bucket.take(used, now=0)
+        return bucket.check(requested, now=0).wait
+
+    def via_estimate(messages, max_tokens, n=1):
+        return estimate_tokens({"messages": messages, "max_tokens": max_tokens, "n": n})
+
+    fails(capsys, "the course's own `Bucket`", checks.check_try_again_in, via_bucket)
+    fails(capsys, "the course's own `estimate_tokens`", checks.check_rate_limit_tokens, via_estimate)
+    fails(
+        capsys,
+        "the course's own `FullJitter`",
+        checks.check_full_jitter,
+        lambda n, base, cap, rng: FullJitter(base, cap).wait(n, rng),
+    )
+    fails(
+        capsys,
+        "the course's own `classify_exception`",
+        checks.check_is_billing_error,
+        lambda exc: classify_exception(exc).kind is Kind.QUOTA,
+    )
+
+
+def test_try_again_in_tries_buckets_the_text_never_showed(capsys):
+    by_heart = {(10_000, 8_554, 3_082): 9.816, (3, 3, 1): 20.0, (40_000, 39_000, 3_000): 3.0, (200, 200, 1): 432.0}
+
+    def from_the_text(limit, used, requested, window_s=60):
+        if requested > limit:
+            return math.inf
+        return by_heart.get((limit, used, requested), 0.0)
+
+    fails(capsys, "a bucket drawn at random", checks.check_try_again_in, from_the_text)
 
 
 # -- notebook 07 -------------------------------------------------------------------------------------------------

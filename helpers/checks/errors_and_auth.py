@@ -6,7 +6,7 @@ import random
 
 from ._demo import demo_error, fresh_secret, fresh_world
 from ._say import _say
-from .runner import Case, course_helper_in, run_cases
+from .runner import Case, borrows_from_course, run_cases
 
 _DIAGNOSIS_KEYS = ("status", "exception", "type", "code", "message", "request_id", "retry")
 
@@ -158,13 +158,13 @@ def check_mask_key(mask) -> None:
     """Exercise 1 in notebook 02: mask a key the way the API echoes it."""
     from ..simulator import mask_key
 
-    borrowed = course_helper_in(mask, [mask_key])
-    if borrowed:
-        return _say(
-            False,
-            f"`mask` hands the work to the course's own `{borrowed}`. Write it yourself: keep the first 8 and "
-            "last 4 characters and put one star for each character in between.",
-        )
+    if borrows_from_course(
+        mask,
+        [mask_key],
+        "mask",
+        "Write it yourself: keep the first 8 and last 4 characters and put one star for each character in between.",
+    ):
+        return None
     rng = random.Random()
     lengths = (rng.randint(20, 60), 16, 13, rng.randint(20, 60), 12, 10)  # whole keys, "sk-" included
     fresh = [fresh_secret(rng, length - 3) for length in lengths]
@@ -205,13 +205,13 @@ def check_diagnose_401(diagnose_401) -> None:
     from ..retry import classify, classify_exception, sdk_retries
     from ..simulator import Simulator
 
-    borrowed = course_helper_in(diagnose_401, [classify_exception, classify, sdk_retries])
-    if borrowed:
-        return _say(
-            False,
-            f"`diagnose_401` asks the course's `{borrowed}`. Read the error yourself: `exc.status_code`, "
-            "`exc.code`, and `exc.body['message']` when the code is None.",
-        )
+    if borrows_from_course(
+        diagnose_401,
+        [classify_exception, classify, sdk_retries],
+        "diagnose_401",
+        "Read the error yourself: `exc.status_code`, `exc.code`, and `exc.body['message']` when the code is None.",
+    ):
+        return None
     rng = random.Random()
     world, twin = fresh_world(rng)
     sim = Simulator(world=world, seed=rng.randrange(1000))

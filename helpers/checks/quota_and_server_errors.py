@@ -6,7 +6,7 @@ import openai
 
 from ._demo import MESSAGES, demo_client, last_error
 from ._say import _say, said_what_is_wrong_with
-from .runner import Case, close, course_helper_in, equal_number, run_cases
+from .runner import Case, borrows_from_course, close, equal_number, run_cases
 
 # Helpers for these checks are prefixed _qb_ (quota/billing) and _se_ (server errors).
 
@@ -96,6 +96,16 @@ def _qb_cases():
 
 def check_is_billing_error(is_billing_error) -> None:
     """Exercise in notebook 04: a function that tells billing and quota 429s from everything else."""
+    from ..retry import classify, classify_exception
+
+    if borrows_from_course(
+        is_billing_error,
+        [classify_exception, classify],
+        "is_billing_error",
+        "Read the exception yourself: is it a RateLimitError, and is its code one of BILLING_CODES, or its type "
+        "'insufficient_quota'?",
+    ):
+        return None
     cases = _qb_cases()
     run_cases(
         is_billing_error,
@@ -449,13 +459,14 @@ def check_should_retry(should_retry) -> None:
     """Exercise in notebook 05: retry or not, for each kind of failure."""
     from ..retry import classify, classify_exception, sdk_retries
 
-    borrowed = course_helper_in(should_retry, [classify_exception, classify, sdk_retries])
-    if borrowed:
-        return _say(
-            False,
-            f"`should_retry` asks the course's `{borrowed}`, which is what this exercise builds. Decide from "
-            "the exception yourself: its class, `exc.status_code`, `exc.code`, `exc.type` and the retry-after header.",
-        )
+    if borrows_from_course(
+        should_retry,
+        [classify_exception, classify, sdk_retries],
+        "should_retry",
+        "This exercise builds it: decide from the exception yourself, from its class, `exc.status_code`, "
+        "`exc.code`, `exc.type` and the retry-after header.",
+    ):
+        return None
     cases = _se_cases()
     run_cases(
         should_retry,

@@ -9,7 +9,7 @@ import openai
 
 from ._demo import MESSAGES, demo_client
 from ._say import _say
-from .runner import Case, close, equal_number, is_number, run_cases
+from .runner import Case, borrows_from_course, close, equal_number, is_number, run_cases
 
 # Helpers for these checks are prefixed _rl_ (rate limits) and _bl_ (backoff lab).
 
@@ -38,9 +38,25 @@ def _rl_explain_try_again_in(case, answer) -> str:
     return f"For {case.label} you return {answer!r}: {hint}."
 
 
+def _rl_drawn_waits():
+    """Three full buckets drawn at random: new numbers every time, each with a wait to work out."""
+    import random
+
+    rng = random.Random()
+    cases = []
+    for _ in range(3):
+        limit = rng.choice((3, 60, 500, 10_000, 30_000, 150_000))
+        requested = rng.randint(1, limit)
+        used = rng.randint(limit - requested + 1, limit)
+        label = f"a bucket drawn at random (limit {limit:,}, used {used:,}, requested {requested:,})"
+        cases.append(Case(label, (limit, used, requested), (used + requested - limit) / (limit / 60)))
+    return cases
+
+
 def check_try_again_in(try_again_in) -> None:
-    """Exercise 1 in notebook 03: the wait a 429 quotes, from its Limit, Used and Requested."""
-    from ..ratelimit import format_duration
+    """Exercise 1 in notebook 03: the wait a 429 quotes, from its Limit, Used and Requested; the text's examples
+    and buckets drawn at random."""
+    from ..ratelimit import Bucket, format_duration
 
     cases = [
         Case("the worked example (TPM 10,000, used 8,554, requested 3,082)", (10_000, 8_554, 3_082), 9.816),
@@ -58,7 +74,15 @@ def check_try_again_in(try_again_in) -> None:
             (10_000, 0, 12_000),
             math.inf,
         ),
+        *_rl_drawn_waits(),
     ]
+    if borrows_from_course(
+        try_again_in,
+        [Bucket],
+        "try_again_in",
+        "Work it out from the formula: (used + requested − limit) ÷ (limit ÷ window).",
+    ):
+        return
     run_cases(
         try_again_in,
         cases,
@@ -255,6 +279,15 @@ def check_rate_limit_tokens(rate_limit_tokens) -> None:
         ("a long prompt, max_tokens=4000", [{"role": "user", "content": "Summarise this. " * 250}], 4000, 1),
         ("three answers at once (n=3), max_tokens=100", [{"role": "user", "content": "Name a colour."}], 100, 3),
     ]
+    from ..retry.throttle import estimate_tokens
+
+    if borrows_from_course(
+        rate_limit_tokens,
+        [estimate_tokens],
+        "rate_limit_tokens",
+        "Count it yourself: characters ÷ 4, rounded up, for each message, plus max_tokens × n.",
+    ):
+        return
     client = demo_client("sk-demo-ok")
     cases = []
     for label, messages, max_tokens, n in requests:  # the expected count is what the simulator counts
@@ -282,8 +315,14 @@ def check_full_jitter(full_jitter) -> None:
     """Exercise 1 in notebook 06: full jitter, a uniform draw between 0 and the capped exponential."""
     import random
 
+    from ..retry import FullJitter
+
     if not callable(full_jitter):
         return _say(False, "`full_jitter` should be a function: `def full_jitter(n, base, cap, rng): ...`.")
+    if borrows_from_course(
+        full_jitter, [FullJitter], "full_jitter", "Draw it yourself: rng.uniform(0, min(cap, base · 2^(n − 1)))."
+    ):
+        return None
     for base, cap in ((0.5, 8.0), (1.0, 30.0)):
         for n in range(1, 10):
             ceiling = min(cap, base * 2 ** (n - 1))

@@ -98,6 +98,15 @@ def close(answer, expected, rel_tol=1e-6, abs_tol=1e-6) -> bool:
     return math.isclose(answer, expected, rel_tol=rel_tol, abs_tol=abs_tol)
 
 
+def borrows_from_course(fn, forbidden, fn_name: str, advice: str) -> bool:
+    """Say so, and return True, when the learner's `fn` is or calls one of the course's own functions in
+    `forbidden` (the ones that would answer the exercise for it). `advice` says what to do instead."""
+    borrowed = course_helper_in(fn, forbidden)
+    if borrowed:
+        _say(False, f"`{fn_name}` hands the work to the course's own `{borrowed}`. {advice}")
+    return borrowed is not None
+
+
 def course_helper_in(fn, forbidden) -> str | None:
     """The name of one of the course's own functions in `forbidden` that the learner's `fn` is, or calls (by
     name, or through a `helpers` module), or None. An exercise that rebuilds one of them is not answered by
