@@ -90,8 +90,9 @@ what_you_see(revoked)
 
 # %% [markdown]
 # ### Why it happens
-# The key is no longer valid: it was revoked or deleted (perhaps by a teammate, perhaps after a leak), or it
-# belongs to another organization or project than the one you think.
+# OpenAI's guide gives this row more causes than a revoked key: the key may have been revoked or deleted
+# (perhaps by a teammate, perhaps after a leak), it may belong to another organization or project than the one
+# you think, or it may lack the rights for this endpoint. The demo shows the revoked key.
 #
 # ### How to diagnose
 # Look closely: the message does **not** say "revoked". It is the very same message as for a mistyped key.
@@ -284,7 +285,8 @@ what_you_see(mismatched)
 print("    we sent OpenAI-Organization:", mismatched.request.headers.get("openai-organization"))
 
 # %% [markdown]
-# An organization that does not exist at all gets a different code and, surprisingly, an **empty** message.
+# An organization that does not exist at all gets a different code and, surprisingly, an **empty** message (so
+# it was in the only captures, from 2023; the simulator copies them).
 # The SDK's summary is then just `Error code: 401`, so only `code` tells you what went wrong:
 
 # %%
@@ -403,7 +405,8 @@ what_you_see(abroad)
 # ## Does the SDK retry any of these? Ask the log
 #
 # The SDK retries a failed request up to `max_retries` times (2 by default), but only for statuses where a
-# retry might help: 408, 409, 429 and 500 or more. Authentication errors are not among them. Let us count
+# retry might help: 408, 409, 429 and 500 or more (and a response header `x-should-retry: true` or `false`
+# overrides the status, in either direction). Authentication errors are not among them. Let us count
 # the requests that really reached the simulator for each case, with retries allowed. For contrast, the last
 # row is a 429 from an organization that has run out of quota.
 
