@@ -581,24 +581,27 @@ def test_full_jitter(capsys):
 def test_retry_loop(capsys):
     check = checks.check_retry_loop
 
-    def retries_everything(send, clock, rng, max_attempts=6, base=0.5, cap=30.0):
-        for attempt in range(1, max_attempts + 1):
-            try:
-                return send()
-            except Exception as exc:
-                verdict = classify_exception(exc)
-                if attempt == max_attempts:
-                    raise
-                clock.sleep(max(full_jitter(attempt, base, cap, rng), verdict.retry_after or 0))
+    def loop_waiting(wait, stop_when_hopeless=True):
+        """A retry loop whose wait before a retry is wait(verdict, backoff): each wrong answer differs only there."""
 
-    def ignores_retry_after(send, clock, rng, max_attempts=6, base=0.5, cap=30.0):
-        for attempt in range(1, max_attempts + 1):
-            try:
-                return send()
-            except Exception as exc:
-                if not classify_exception(exc).retryable or attempt == max_attempts:
-                    raise
-                clock.sleep(full_jitter(attempt, base, cap, rng))
+        def loop(send, clock, rng, max_attempts=6, base=0.5, cap=30.0):
+            attempt = 1
+            while True:
+                try:
+                    return send()
+                except Exception as exc:
+                    verdict = classify_exception(exc)
+                    give_up = attempt >= max_attempts or (stop_when_hopeless and not verdict.retryable)
+                    if give_up:
+                        raise
+                clock.sleep(wait(verdict, full_jitter(attempt, base, cap, rng)))
+                attempt += 1
+
+        return loop
+
+    retries_everything = loop_waiting(lambda v, backoff: max(backoff, v.retry_after or 0), stop_when_hopeless=False)
+    ignores_retry_after = loop_waiting(lambda v, backoff: backoff)
+    only_retry_after = loop_waiting(lambda v, backoff: backoff if v.retry_after is None else v.retry_after)
 
     def sleeps_for_real(send, clock, rng, max_attempts=6, base=0.5, cap=30.0):
         import time
@@ -619,19 +622,6 @@ def test_retry_loop(capsys):
     fails(capsys, "one is enough: a billing error never clears by waiting", check, retries_everything)
     fails(capsys, "but the server asked for 20 s", check, ignores_retry_after)
     fails(capsys, "Use clock.sleep(seconds)", check, sleeps_for_real)
-
-    def only_retry_after(send, clock, rng, max_attempts=6, base=0.5, cap=30.0):
-        for attempt in range(1, max_attempts + 1):
-            try:
-                return send()
-            except Exception as exc:
-                verdict = classify_exception(exc)
-                if not verdict.retryable or attempt == max_attempts:
-                    raise
-                if verdict.retry_after is not None:
-                    clock.sleep(verdict.retry_after)  # the server's hint alone, without the backoff
-                else:
-                    clock.sleep(full_jitter(attempt, base, cap, rng))
 
     fails(capsys, "Retry-After is a minimum, not the whole wait", check, only_retry_after)
     fails(capsys, "your loop raised ZeroDivisionError", check, learner_bug)
