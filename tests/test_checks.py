@@ -152,6 +152,24 @@ def test_first_rate_limit(capsys):
     fails(capsys, "Use the key sk-demo-free", checks.check_first_rate_limit, first_rate_limit("sk-demo-typo"))
 
 
+def test_notebook_zero_reads_the_wait_without_a_retry_after_header():
+    import httpx
+
+    how_long = definitions("00")["how_long"]
+    request = httpx.Request("POST", "https://api.openai.com/v1/chat/completions")
+
+    def rate_limit(message, headers=None):
+        body = {"message": message, "type": "requests", "code": "rate_limit_exceeded"}
+        response = httpx.Response(429, headers=headers or {}, request=request)
+        return openai.RateLimitError(message, response=response, body=body)
+
+    quoted = "Rate limit reached ... Please try again in 1m26.4s. Visit https://platform.openai.com/account/rate-limits"
+    assert how_long(rate_limit(quoted, {"retry-after": "87"})) == "Retry-After: 87 s"
+    assert how_long(rate_limit(quoted)) == "the message says: try again in 1m26.4s"
+    assert how_long(rate_limit("Too many requests")) == "no hint: back off"
+    assert how_long(first_rate_limit()).startswith("Retry-After: ")
+
+
 def test_first_rate_limit_refuses_a_hand_built_error(capsys):
     import httpx
 
