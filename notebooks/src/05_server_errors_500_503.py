@@ -122,7 +122,7 @@ try:
 except openai.InternalServerError as exc:
     legacy_503 = exc
 
-show_error(legacy_503, headers=["retry-after"])  # none: the 2023 form sent no Retry-After
+show_error(legacy_503, headers=["retry-after"])  # none: no Retry-After was documented or captured for it
 
 # %% [markdown]
 # ### What you see: today's form (`server_is_overloaded`)
