@@ -499,6 +499,32 @@ for entry in big.simulator.log:
 # %% [markdown]
 # Three requests for nothing. A retry loop of your own should check for this case and give up at once
 # (`helpers.retry.classify_exception` does, and you will use it in notebook 06).
+#
+# ### Not to be confused with: 400 `context_length_exceeded`
+#
+# A request can also be too big for the **model**, whatever your limits. Every model has a *context window*: the
+# prompt plus `max_tokens` must fit in it. Asking for more gives a **400** `BadRequestError` with code
+# `context_length_exceeded`, before any rate limit is looked at:
+
+# %%
+huge = [{"role": "user", "content": "x" * 4 * 125_000}]  # about 125,000 tokens, for a window of 128,000
+try:
+    make_client("sk-demo-ok", max_retries=0).chat.completions.create(
+        model="gpt-4o-mini", messages=huge, max_tokens=4_000
+    )
+except openai.BadRequestError as exc:
+    print(type(exc).__name__, exc.status_code, exc.code, exc.param)
+    print(short(exc.body["message"]))
+
+# %% [markdown]
+# | | 429 token rate limit (TPM) | 429 *Request too large* | 400 `context_length_exceeded` |
+# |---|---|---|---|
+# | what is too big | your tokens **per minute**, all requests together | this request, for your **TPM limit** | this request, for the **model's window** |
+# | depends on | your organization's tier and traffic | your tier | the model only |
+# | does waiting help? | yes: the bucket refills | never | never |
+# | the fix | wait, pace, smaller `max_tokens` | smaller request, or a higher tier | shorter prompt, smaller `max_tokens`, or a model with a larger window |
+#
+# The SDK does not retry the 400, since 400 is not among the statuses it retries.
 
 # %% [markdown]
 # ---
@@ -657,7 +683,8 @@ print(f"after the first second: {sum(r.kind == 'ok' for r in later)} successes i
 #   or move up a tier. A retry helps, **after** the wait.
 # - Tokens are counted **before** the answer exists. The real estimator is not documented; the simulator charges the
 #   prompt estimate + `max_tokens` × `n`, the Cookbook's rule. Either way, keep `max_tokens` tight.
-#   *Request too large* can never fit: never retry it (the SDK sends it three times).
+#   *Request too large* can never fit: never retry it (the SDK sends it three times). Too big for the *model's*
+#   window is another error, a 400 `context_length_exceeded`, which no wait and no tier changes.
 # - Refused requests count too: retrying too soon keeps the bucket empty.
 # - The SDK retries 429s twice by default, waiting exactly `Retry-After` (up to 120 s; a longer one stops the retries,
 #   and with no header at all it backs off briefly, so a daily limit costs two retries in vain). Clients told the same wait
