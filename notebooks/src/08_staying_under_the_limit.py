@@ -50,7 +50,8 @@ QUESTION = {"model": "gpt-4o-mini", "max_tokens": 100, "messages": [{"role": "us
 # ---
 # ## 1. The server tells you your budget
 #
-# Every answer carries the state of your limits. Here is one request against a limit of 20 requests and 10,000
+# Every successful answer carries the state of your limits (some real 429s come without these headers, so a
+# client must cope when they are missing). Here is one request against a limit of 20 requests and 10,000
 # tokens per minute:
 
 # %%
@@ -441,7 +442,7 @@ for label, result in lab.result.items():
 # ---
 # ## Key points
 #
-# - Every answer tells you your remaining allowance (`x-ratelimit-remaining-*`, `x-ratelimit-reset-*`). A
+# - Every successful answer tells you your remaining allowance (`x-ratelimit-remaining-*`, `x-ratelimit-reset-*`). A
 #   client-side **throttle** with the same buckets as the server waits *before* sending, so the 429 never comes;
 #   `observe` keeps it honest when others share the key.
 # - The token limit is charged up front, before the answer exists. OpenAI documents the **larger** of `max_tokens`
