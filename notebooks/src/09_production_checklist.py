@@ -16,8 +16,8 @@
 # %% [markdown]
 # ## 1. Configure the SDK on purpose
 #
-# The SDK's defaults are `max_retries=2` (three attempts) and a timeout of **600 seconds**. Both deserve a
-# decision. The worst case for one call is roughly `attempts × timeout + the backoff sleeps`, so the
+# The SDK's defaults are `max_retries=2` (three attempts, that is two retries) and a timeout of **600 seconds**
+# (of which at most 5 seconds to connect). Both deserve a decision. The worst case for one call is roughly `attempts × timeout + the backoff sleeps`, so the
 # defaults can hold a request for half an hour against a server that never answers.
 
 # %%
