@@ -38,17 +38,18 @@ def fresh_secret(rng, length=None) -> str:
     return "sk-" + "".join(rng.choice(alphabet) for _ in range(length or rng.randint(12, 48)))
 
 
-def fresh_world(rng):
-    """The demo world plus a fresh copy of each special demo key (revoked, no organization, read-only, abroad),
-    under new names. Returns (world, {demo key: its fresh twin})."""
+SPECIAL_KEYS = ("sk-demo-revoked", "sk-demo-no-org", "sk-demo-readonly", "sk-demo-abroad")
+
+
+def fresh_world(rng, demo_keys=SPECIAL_KEYS):
+    """The demo world plus a fresh copy of each of `demo_keys` (by default the special ones: revoked, no
+    organization, read-only, abroad), under new names. Returns (world, {demo key: its fresh twin})."""
     import dataclasses
 
     from ..world import load_world
 
     world = load_world()
-    twins = {
-        demo: fresh_secret(rng) for demo in ("sk-demo-revoked", "sk-demo-no-org", "sk-demo-readonly", "sk-demo-abroad")
-    }
+    twins = {demo: fresh_secret(rng) for demo in demo_keys}
     keys = dict(world.keys)
     for demo, twin in twins.items():
         keys[twin] = dataclasses.replace(world.keys[demo], secret=twin)

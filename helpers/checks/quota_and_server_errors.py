@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import openai
 
-from ._demo import MESSAGES, demo_client, last_error
+from ._demo import MESSAGES, demo_client, fresh_world, last_error
 from ._say import _say, said_what_is_wrong_with
 from .runner import Case, borrows_from_course, close, equal_number, run_cases
 
@@ -30,24 +30,30 @@ def _same_truth(answer, expected) -> bool:
 
 
 def _qb_cases():
-    """For the is_billing_error check: a 429 for each billing code, the 2023 shape, and look-alikes that are not."""
-    billing = {
-        key: last_error(demo_client(key))
-        for key in (
-            "sk-demo-broke",
-            "sk-demo-prepaid",
-            "sk-demo-org-capped",
-            "sk-demo-project-capped",
-            "sk-demo-usage-limit",
-        )
-    }
+    """For the is_billing_error check: a 429 for each billing code, the 2023 shape, and look-alikes that are not.
+    The billing keys are fresh twins of the demo keys, so a table of the demo keys does not pass."""
+    import random
+
+    from ..simulator import Simulator
+    from ..simulator.wire import PROJECT_QUOTA as QUOTA_2023  # the 2023 quota message is the same sentence
+
+    demo_keys = (
+        "sk-demo-broke",
+        "sk-demo-prepaid",
+        "sk-demo-org-capped",
+        "sk-demo-project-capped",
+        "sk-demo-usage-limit",
+    )
+    world, twin = fresh_world(random.Random(), demo_keys)
+    sim = Simulator(world=world)
+    billing = {twin[key]: last_error(demo_client(twin[key], sim)) for key in demo_keys}
     rate_limit = last_error(demo_client("sk-demo-free"), times=4)
     slow_down = last_error(demo_client("sk-demo-ok"), model="gpt-demo-ramp", times=6)
     not_money = "A 429 status alone is not enough: a {} is also a 429, and waiting does fix that one"
     return [
         *(
-            Case(f"a 429 with code {exc.code!r} (key {key})", (exc,), True, "Compare `exc.code` with BILLING_CODES")
-            for key, exc in billing.items()
+            Case(f"a 429 with code {exc.code!r}", (exc,), True, "Compare `exc.code` with BILLING_CODES")
+            for exc in billing.values()
         ),
         Case(
             "a 2023-style quota 429: type 'insufficient_quota' but code None",
@@ -55,12 +61,7 @@ def _qb_cases():
                 _qb_status_error(
                     openai.RateLimitError,
                     429,
-                    {
-                        "message": "You exceeded your current quota, please check your plan and billing details.",
-                        "type": "insufficient_quota",
-                        "param": None,
-                        "code": None,
-                    },
+                    {"message": QUOTA_2023, "type": "insufficient_quota", "param": None, "code": None},
                 ),
             ),
             True,
