@@ -7,8 +7,9 @@ Each run starts its own hub (hub/jupyterhub_config.py, on free ports of 127.0.0.
 Every learner, at the same time as the others: logs in through the hub's login form, starts a server through the
 hub's REST API, pulls the course with nbgitpuller (the same pull the learners' link starts) and opens the link,
 starts a kernel, runs notebooks 00, 03 and 06 cell by cell over the kernel's websocket (as JupyterLab does),
-then moves the backoff lab's `clients` slider the way the browser does (a widget `update` message) and times how
-long until the new figure arrives. Reported per learner: memory (PSS) of the server and of the kernel, seconds for
+then, once the whole room is there, everyone moves the backoff lab's `clients` slider at the same moment the way
+the browser does (a widget `update` message), five times, and each learner times how long until the new figure
+arrives. Reported per learner: memory (PSS) of the server and of the kernel, seconds for
 each notebook, widget update latency (it includes the lab's 150 ms debounce: what the learner waits); and for the
 room: median and p95 update, CPU and memory. Every process the hub started is stopped at the end, also on failure.
 """
@@ -298,6 +299,14 @@ class Room:
         self.learners = [Learner(f"learner{i + 1}") for i in range(learners)]
         self.kernels: dict[str, tuple[Kernel, str, str]] = {}  # name -> (kernel, kernel id, token)
         self.cells = {name: code_cells(name) for name in NOTEBOOKS}
+        # the room moves its sliders together, as when the instructor says "now try full jitter"
+        self._arrived: set[str] = set()
+        self._all_arrived = asyncio.Event()
+
+    def _arrive(self, learner: Learner) -> None:
+        self._arrived.add(learner.name)
+        if len(self._arrived) == self.n:
+            self._all_arrived.set()
 
     async def run(self) -> dict:
         cpu_before = self._cpu_seconds()
@@ -334,6 +343,8 @@ class Room:
             await self._walk_through(learner)
         except Exception as exc:  # one learner's failure is recorded; the others go on
             learner.failures.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            self._arrive(learner)  # nobody waits for a learner who dropped out
 
     async def _walk_through(self, learner: Learner) -> None:
         hub, name = self.hub, learner.name
@@ -421,6 +432,8 @@ class Room:
             if ids.get("status") != "ok":
                 raise RuntimeError("notebook 06 has no backoff lab called `lab`")
             slider_id, figure_id = ast.literal_eval(ids["data"]["text/plain"])
+            self._arrive(learner)
+            await asyncio.wait_for(self._all_arrived.wait(), timeout=900)
             for value in SLIDER_MOVES:
                 learner.updates_ms.append(1000 * await kernel.move(slider_id, value, figure_id))
 
@@ -570,6 +583,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kill-one", action="store_true", help="kill one learner's kernel; check the others")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
+    # `kill` (SIGTERM) and Ctrl-C, even where a shell ignores it for background jobs, unwind through the `finally`
+    # that stops the hub and everything under it
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print(f"machine: {machine()}", flush=True)
     if args.find_capacity:
         capacity, at, tried = find_capacity(args.max_learners)
