@@ -20,13 +20,15 @@ def course_repo() -> str:
 
 
 def course_branch() -> str:
-    """WORKSHOP_BRANCH, else the branch this clone has checked out."""
+    """WORKSHOP_BRANCH, else the branch this clone has checked out (committed work only: nbgitpuller clones), else
+    main (a detached checkout has no branch to pull)."""
     if "WORKSHOP_BRANCH" in os.environ:
         return os.environ["WORKSHOP_BRANCH"]
     out = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--abbrev-ref", "HEAD"], capture_output=True, text=True, check=False
     )
-    return out.stdout.strip() or "main"
+    branch = out.stdout.strip()
+    return branch if branch and branch != "HEAD" else "main"
 
 
 def pull_params(repo: str | None = None, branch: str | None = None) -> dict[str, str]:

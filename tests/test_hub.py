@@ -16,11 +16,11 @@ pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
 pytest.importorskip("jupyterhub", reason="the hub extra is not installed (pip install -e '.[hub]'; make test does)")
 pytest.importorskip("nbgitpuller", reason="the hub extra is not installed")
-workshop = pytest.importorskip("benchmarks.workshop")
+from benchmarks import workshop  # noqa: E402 (after the skips: it needs the hub extra)
+from hub.link import COURSE_DIR, course_link  # noqa: E402
+
 if not workshop.PROXY.exists():
     pytest.skip("the proxy is not installed: cd hub && npm ci (make test does)", allow_module_level=True)
-
-from hub.link import COURSE_DIR, course_link  # noqa: E402
 
 
 @pytest.fixture(scope="module")
