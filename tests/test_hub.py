@@ -27,6 +27,17 @@ if not workshop.PROXY.exists():
 def hub():
     with workshop.Hub() as running:
         yield running
+    # stopping the hub stops everything under it: proxy, culler, servers, kernels
+    left = [p.pid for p in running.seen.values() if _alive(p)]
+    assert not left, left
+    assert len(running.seen) > 3 and not Path(running.state).exists()
+
+
+def _alive(process) -> bool:
+    try:
+        return process.is_running() and process.status() != "zombie"
+    except Exception:  # gone between the two questions
+        return False
 
 
 def test_a_room_of_three_runs_the_course_and_one_dead_kernel_harms_nobody(hub):
