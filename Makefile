@@ -4,6 +4,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+HUB_STAMP  := $(VENV)/.installed-hub
+HUB_PORT ?= 8000
 PORT   ?= 8888
 SIM_PORT ?= 8000
 SEED   ?= 0
@@ -12,7 +14,7 @@ BROWSER_FLAG := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell 
 # Jupyter refuses to run as root (containers, some cloud machines) unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-fast lint format bench serve venv clean
+.PHONY: lab test test-fast lint format bench serve hub venv clean
 
 venv: $(STAMP)
 
@@ -34,18 +36,24 @@ $(TEST_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[test]"
 	@touch $(TEST_STAMP)
 
+# The workshop hub's Python packages (extra `hub`) and its proxy, from npm into hub/node_modules (never global).
+$(HUB_STAMP): $(STAMP) hub/package-lock.json
+	$(PY) -m pip install --quiet -e ".[hub]"
+	cd hub && npm ci --no-audit --no-fund --silent
+	@touch $(HUB_STAMP)
+
 lab: venv
 	@echo ">> Starting JupyterLab on http://127.0.0.1:$(PORT) with notebooks/00_start_here.ipynb (Ctrl+C stops it)"
 	@echo ">> If no browser opens, copy the URL with the token that JupyterLab prints below"
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 # Everything: lint, then every test (notebooks run headless, JupyterLab in headless Chromium).
-test: lint
+test: lint $(HUB_STAMP)
 	$(PY) -m pytest -q
 
 # The quick lane while you work: lint and every test but the notebooks and the browser (under a minute).
 test-fast: lint
-	$(PY) -m pytest -q -m "not notebooks and not browser"
+	$(PY) -m pytest -q -m "not notebooks and not browser and not hub"
 
 # ruff over the package, the tests, the benchmarks, the tools and the notebooks' plain-text sources.
 lint: $(TEST_STAMP)
@@ -64,5 +72,11 @@ bench: $(TEST_STAMP)
 serve: venv
 	$(PY) -m helpers.simulator serve --port $(SIM_PORT) --seed $(SEED)
 
+# A multi-user workshop on this machine: JupyterHub on http://127.0.0.1:$(HUB_PORT), any name with the password
+# below; it prints the learners' nbgitpuller link. Ctrl-C stops it and every learner's server.
+HUB_PASSWORD ?= workshop-password
+hub: $(HUB_STAMP)
+	WORKSHOP_PORT=$(HUB_PORT) WORKSHOP_PASSWORD=$(HUB_PASSWORD) PYTHONPATH=$(CURDIR) $(VENV)/bin/jupyterhub -f hub/jupyterhub_config.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis hub/node_modules hub/state
