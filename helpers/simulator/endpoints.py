@@ -19,6 +19,21 @@ from .wire import ApiError, invalid_request
 ROLES = ("system", "assistant", "user", "function", "tool", "developer")
 SERVICE_TIERS = ("auto", "default", "flex", "priority", "scale")
 CHARS_PER_TOKEN = 4
+# The top-level fields each endpoint knows (SDK 3.57's create params, plus stream); others get the API's 400.
+CHAT_PARAMETERS = frozenset(
+    "audio frequency_penalty function_call functions logit_bias logprobs max_completion_tokens max_tokens messages "
+    "metadata modalities model moderation n parallel_tool_calls prediction presence_penalty prompt_cache_key "
+    "prompt_cache_options prompt_cache_retention reasoning_effort response_format safety_identifier seed "
+    "service_tier stop store stream stream_options temperature tool_choice tools top_logprobs top_p user "
+    "verbosity web_search_options".split()
+)
+RESPONSES_PARAMETERS = frozenset(
+    "access_programs background background_options context_management conversation image include input "
+    "instructions max_output_tokens max_tool_calls metadata model moderation parallel_tool_calls "
+    "previous_response_id prompt prompt_cache_key prompt_cache_options prompt_cache_retention reasoning "
+    "safety_identifier service_tier store stream stream_options temperature text tool_choice tools top_logprobs "
+    "top_p truncation user".split()
+)
 
 
 @dataclass
@@ -32,6 +47,11 @@ class Call:
     texts: list[str]  # prompt texts (chat: the messages; embeddings: each input)
     encoding_format: str = "float"
     dimensions: int = 0
+    stream: bool = False
+    include_usage: bool = False
+    include_obfuscation: bool = True
+    explicit_max: int | None = None  # max_tokens / max_output_tokens as asked (None: not asked)
+    extra: dict | None = None  # Responses: instructions, temperature, previous_response_id, store
 
     @property
     def rate_limit_tokens(self) -> int:
@@ -139,6 +159,9 @@ def _message_text(message: dict, index: int) -> str | ApiError:
 
 
 def parse_chat(body: dict, world: World, allowed_tiers: tuple[str, ...]) -> Call | ApiError:
+    unknown = unknown_chat_arguments(body)
+    if unknown:
+        return unknown
     model = resolve_model(body, world, "chat")
     if isinstance(model, ApiError):
         return model
@@ -180,8 +203,9 @@ def parse_chat(body: dict, world: World, allowed_tiers: tuple[str, ...]) -> Call
                 "temperature",
                 "decimal_" + side.replace(" ", "_") + "_value",
             )
-    if body.get("stream") not in (None, False):
-        return invalid_request(400, wire.STREAMING_UNSUPPORTED, "stream")
+    stream = _stream_options(body)
+    if isinstance(stream, ApiError):
+        return stream
     tier_error = _check_service_tier(body.get("service_tier"), allowed_tiers)
     if tier_error:
         return tier_error
@@ -197,8 +221,113 @@ def parse_chat(body: dict, world: World, allowed_tiers: tuple[str, ...]) -> Call
             "invalid_value",
         )
     prompt = sum(estimate_tokens(t) for t in texts)
-    call = Call(model, prompt, max_tokens or world.default_max_tokens, asked["n"] or 1, texts)
+    call = Call(model, prompt, max_tokens or world.default_max_tokens, asked["n"] or 1, texts, **stream)
     return _check_context(call, explicit_max=max_tokens) or call
+
+
+def _stream_options(body: dict) -> dict | ApiError:
+    """`stream` and `stream_options` as the API checks them; the Call fields they set."""
+    stream = body.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        return _wrong_type("stream", "a boolean", stream)
+    options = body.get("stream_options")
+    if options is not None and not stream:
+        return invalid_request(400, wire.STREAM_OPTIONS_WITHOUT_STREAM, "stream_options")
+    if options is not None and not isinstance(options, dict):
+        return _wrong_type("stream_options", "an object", options)
+    options = options or {}
+    return {
+        "stream": bool(stream),
+        "include_usage": options.get("include_usage") is True,
+        "include_obfuscation": options.get("include_obfuscation") is not False,
+    }
+
+
+def unknown_chat_arguments(body: dict) -> ApiError | None:
+    unknown = [name for name in body if name not in CHAT_PARAMETERS]
+    if not unknown:
+        return None
+    if len(unknown) == 1:
+        return invalid_request(400, wire.UNRECOGNIZED_ARGUMENT.format(names=unknown[0]))
+    return invalid_request(400, wire.UNRECOGNIZED_ARGUMENTS.format(names=", ".join(unknown)))
+
+
+def unknown_responses_parameter(body: dict) -> ApiError | None:
+    for name in body:
+        if name not in RESPONSES_PARAMETERS:
+            return invalid_request(400, wire.UNKNOWN_PARAMETER.format(param=name), name, "unknown_parameter")
+    return None
+
+
+def _input_texts(raw: object) -> list[str] | ApiError:
+    if isinstance(raw, str):
+        return [raw]
+    if not isinstance(raw, list):
+        return _wrong_type("input", "one of a string or array of input items", raw)
+    texts = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            return _wrong_type(f"input[{i}]", "an object", item)
+        text = _message_text(item, i) if "role" in item else item.get("text", "")
+        if isinstance(text, ApiError):
+            text.message = text.message.replace(f"messages[{i}]", f"input[{i}]")
+            text.param = (text.param or "").replace(f"messages[{i}]", f"input[{i}]")
+            return text
+        texts.append(text if isinstance(text, str) else "")
+    return texts
+
+
+def parse_responses(body: dict, world: World) -> Call | ApiError:
+    """POST /v1/responses: the unknown-parameter check first, then the model, the input and the options."""
+    error = unknown_responses_parameter(body)
+    if error:
+        return error
+    model = resolve_model(body, world, "chat")
+    if isinstance(model, ApiError):
+        return model
+    if "input" not in body:
+        return _missing("input")
+    texts = _input_texts(body["input"])
+    if isinstance(texts, ApiError):
+        return texts
+    instructions = body.get("instructions")
+    if instructions is not None and not isinstance(instructions, str):
+        return _wrong_type("instructions", "a string", instructions)
+    limit = _int_param(body, "max_output_tokens", 1, model.max_output_tokens)
+    if isinstance(limit, ApiError):
+        return limit
+    temperature = body.get("temperature")
+    if temperature is not None and (not isinstance(temperature, (int, float)) or isinstance(temperature, bool)):
+        return _wrong_type("temperature", "a decimal", temperature)
+    for name in ("store",):
+        if body.get(name) is not None and not isinstance(body[name], bool):
+            return _wrong_type(name, "a boolean", body[name])
+    previous = body.get("previous_response_id")
+    if previous is not None and not isinstance(previous, str):
+        return _wrong_type("previous_response_id", "a string", previous)
+    stream = body.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        return _wrong_type("stream", "a boolean", stream)
+    options = body.get("stream_options") if isinstance(body.get("stream_options"), dict) else {}
+    prompt = sum(estimate_tokens(t) for t in [*texts, instructions or ""])
+    extra = {
+        "instructions": instructions,
+        "temperature": temperature,
+        "previous_response_id": previous,
+        "store": body.get("store") is not False,
+    }
+    call = Call(
+        model,
+        prompt,
+        limit or world.default_max_tokens,
+        1,
+        texts,
+        stream=bool(stream),
+        include_obfuscation=options.get("include_obfuscation") is not False,
+        explicit_max=limit,
+        extra=extra,
+    )
+    return _check_context(call, explicit_max=limit) or call
 
 
 def _check_service_tier(tier: object, allowed: tuple[str, ...]) -> ApiError | None:
@@ -281,7 +410,7 @@ def reply_text(call: Call, choice: int) -> str:
     return f"Simulated reply from {call.model.id}: {words}."
 
 
-def _choices(call: Call) -> list[tuple[str, int, str]]:
+def choices(call: Call) -> list[tuple[str, int, str]]:
     """(text, tokens, finish_reason) for each choice, cut at max_tokens."""
     out = []
     for i in range(call.n):
@@ -346,14 +475,14 @@ _ONE_CHOICE = json.dumps(
 
 def chat_json(call: Call, completion_id: str, created: int) -> tuple[str, int]:
     """The chat.completion body as the API sends it (2-space indented JSON), and the completion tokens used."""
-    choices = _choices(call)
-    used = sum(tokens for _, tokens, _ in choices)
+    picked = choices(call)
+    used = sum(tokens for _, tokens, _ in picked)
     if call.n != 1:
         body = _chat_dict(
-            completion_id, created, call.model.id, choices, call.prompt_tokens, used, call.prompt_tokens + used
+            completion_id, created, call.model.id, picked, call.prompt_tokens, used, call.prompt_tokens + used
         )
         return json.dumps(body, indent=2), used
-    text, _, finish = choices[0]
+    text, _, finish = picked[0]
     slots = {
         "id": json.dumps(completion_id),
         "created": str(created),
