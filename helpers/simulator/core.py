@@ -160,6 +160,11 @@ class Simulator:
             response.request_id = request_id
             return response
 
+    def entry(self, request_id: str) -> LogEntry | None:
+        with self._lock:
+            index = self._log_index.get(request_id)
+            return self.log[index] if index is not None and index < len(self.log) else None
+
     def stream_ended(self, request_id: str, chunks: int, gave_up: str | None) -> None:
         """The adapters report how a stream went: pieces the client received, and whether it gave up."""
         with self._lock:

@@ -99,7 +99,7 @@ def chat_stream(spec: ChatStreamSpec, timing: Timing, plan: Plan, request_id: st
         role = {"role": "assistant", "content": "", "refusal": None}
         first = timing.ttft if index == 0 else 0.0
         chunk([{"index": index, "delta": role, "logprobs": None, "finish_reason": None}], first)
-        for n, piece in enumerate(split_tokens(text)):
+        for piece in split_tokens(text):
             if plan.error_after is not None and sent >= plan.error_after:
                 return _chat_failure(out, plan, request_id)
             delay = _delay(piece, timing) + (timing.first_delta_delay if sent == 0 else 0.0)
