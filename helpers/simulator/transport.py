@@ -41,6 +41,11 @@ class _Pieces:
             return -self.timeout
         return delay
 
+    def _count(self) -> None:
+        self.sent += 1
+        if self.sent == len(self.response.stream.pieces) and not self.response.stream.drop:
+            self.gave_up = None  # the client has it all, even if it stops reading at [DONE]
+
     def _end(self) -> None:
         if self.response.stream.drop:
             self.gave_up = None
@@ -61,7 +66,7 @@ class _SyncPieces(_Pieces, httpx.SyncByteStream):
             clock.sleep(abs(wait))
             if wait < 0:
                 raise httpx.ReadTimeout("The read operation timed out", request=self.request)
-            self.sent += 1
+            self._count()
             yield data
         self._end()
 
@@ -74,7 +79,7 @@ class _AsyncPieces(_Pieces, httpx.AsyncByteStream):
             await clock.asleep(abs(wait))
             if wait < 0:
                 raise httpx.ReadTimeout("The read operation timed out", request=self.request)
-            self.sent += 1
+            self._count()
             yield data
         self._end()
 
