@@ -418,3 +418,20 @@ def test_served_log_file_lines():
     assert lines[0]["stream"] is True and lines[0]["status"] == 200 and lines[0]["chunks"] > 3
     assert lines[0]["gave_up"] is None and lines[0]["retry_count"] == 0 and lines[0]["key"] == "sk-demo-ok"
     assert lines[1]["status"] == 401 and lines[1]["code"] == "invalid_api_key" and "*" in lines[1]["key"]
+
+
+def test_hardening_embeddings_bounds_and_lone_surrogates():
+    client = make_client()
+    with pytest.raises(openai.BadRequestError) as too_many:
+        client.embeddings.create(model="text-embedding-3-small", input=[str(i) for i in range(2049)])
+    assert too_many.value.code == "array_above_max_length" and too_many.value.param == "input"
+    with pytest.raises(openai.BadRequestError) as too_big:
+        client.embeddings.create(model="text-embedding-3-small", input=["word " * 6000] * 50)
+    assert "max 300000 tokens per request" in too_big.value.body["message"]
+    from helpers.simulator.transport import http_client
+
+    body = b'{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "\\ud800"}]}'
+    with http_client(client.simulator, headers={"authorization": "Bearer sk-demo-ok"}) as http:
+        answer = http.post("/chat/completions", content=body)
+    assert answer.status_code == 400 and "lone surrogate" in answer.json()["error"]["message"]
+    assert client.simulator.internal_errors == 0

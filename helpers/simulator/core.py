@@ -7,12 +7,14 @@ follows the real service: route, authentication, body, model, billing, rate limi
 from __future__ import annotations
 
 import email.utils
+import functools
 import json
 import logging
 import random
+import re
 import string
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -64,6 +66,7 @@ class SimResponse:
     latency: float = 0.0  # seconds the server takes before answering
     drop: bool = False  # close the connection instead of answering
     stream: streaming.Stream | None = None  # a streamed body: its pieces replace `body`
+    render: Callable[[], dict] | None = None  # a body to build once the simulator's lock is released
     request_id: str = ""
 
     def json(self):
@@ -158,7 +161,10 @@ class Simulator:
             )
             self._log_index[request_id] = len(self.log) - 1
             response.request_id = request_id
-            return response
+        if response.render is not None:
+            response.body = json.dumps(response.render(), indent=2).encode()
+            response.render = None
+        return response
 
     def entry(self, request_id: str) -> LogEntry | None:
         with self._lock:
@@ -277,6 +283,8 @@ class Simulator:
             body = json.loads(ctx.request.body) if ctx.request.body.strip() else None
         except (ValueError, UnicodeDecodeError, RecursionError):
             return self._error(ctx, invalid_request(400, wire.INVALID_JSON))
+        if _SURROGATE.search(ctx.request.body) and _has_lone_surrogate(body):
+            return self._error(ctx, invalid_request(400, wire.INVALID_UNICODE))
         if not isinstance(body, dict):
             return self._error(
                 ctx,
@@ -341,11 +349,13 @@ class Simulator:
             payload, completion = streaming.final_response(spec)
             if spec.store:
                 self.stored[spec.response_id] = payload
-        else:
-            payload, completion = endpoints.embeddings_body(call), 0
+        else:  # the vectors are made after the lock is released (handle), so big requests block no one
+            payload, completion = "", 0
         self._charge(ctx, call, completion)
         response = self._ok(ctx, payload, processing_ms=120 + 8 * completion)
         response.latency = outcome.latency
+        if route == "embeddings":
+            response.render = functools.partial(endpoints.embeddings_body, call)
         return response
 
     def _stream(self, ctx: _Context, route: str, call: endpoints.Call, plan: streaming.Plan, late: float):
@@ -472,6 +482,17 @@ class _Context:
 @lru_cache(maxsize=4)
 def _http_date(seconds: int) -> str:
     return email.utils.formatdate(seconds, usegmt=True)
+
+
+_SURROGATE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(body: object) -> bool:
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _retry_count(request: SimRequest) -> int | None:

@@ -11,6 +11,7 @@ import math
 import random
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..world import Model, World
 from . import wire
@@ -19,6 +20,8 @@ from .wire import ApiError, invalid_request
 ROLES = ("system", "assistant", "user", "function", "tool", "developer")
 SERVICE_TIERS = ("auto", "default", "flex", "priority", "scale")
 CHARS_PER_TOKEN = 4
+MAX_EMBEDDING_INPUTS = 2048  # the API's documented maximum array length for embeddings input
+MAX_EMBEDDING_TOKENS = 300_000  # simulated: our bound on the tokens of one embeddings request
 # The top-level fields each endpoint knows (SDK 3.57's create params, plus stream); others get the API's 400.
 CHAT_PARAMETERS = frozenset(
     "audio frequency_penalty function_call functions logit_bias logprobs max_completion_tokens max_tokens messages "
@@ -369,8 +372,19 @@ def parse_embeddings(body: dict, world: World) -> Call | ApiError:
     inputs = raw if isinstance(raw, list) else [raw]
     if not inputs or any(not isinstance(x, (str, list)) or x == "" or x == [] for x in inputs):
         return _wrong_type("input", "a non-empty string or array", raw)
+    if len(inputs) > MAX_EMBEDDING_INPUTS:
+        return invalid_request(
+            400,
+            wire.ARRAY_TOO_LONG.format(param="input", limit=MAX_EMBEDDING_INPUTS, n=len(inputs)),
+            "input",
+            "array_above_max_length",
+        )
     texts = [x if isinstance(x, str) else " ".join(str(t) for t in x) for x in inputs]
     token_counts = [estimate_tokens(x) if isinstance(x, str) else len(x) for x in inputs]
+    if sum(token_counts) > MAX_EMBEDDING_TOKENS:
+        return invalid_request(
+            400, wire.EMBEDDING_TOKENS.format(n=sum(token_counts), limit=MAX_EMBEDDING_TOKENS), "input"
+        )
     longest = max(token_counts)
     if longest > model.context_window:
         return invalid_request(
@@ -499,11 +513,14 @@ def chat_json(call: Call, completion_id: str, created: int) -> tuple[str, int]:
     return body, used
 
 
-def embedding_vector(model: str, text: str, dims: int) -> list[float]:
-    rng = random.Random(_digest(model, text))
-    vec = [rng.gauss(0.0, 1.0) for _ in range(dims)]
+@lru_cache(maxsize=4096)
+def embedding_vector(model: str, text: str, dims: int) -> tuple[float, ...]:
+    """A deterministic unit vector for the text: one draw of random bits, not one Gaussian per dimension, so a
+    request of 2,048 inputs stays quick (the simulator answers one request at a time)."""
+    bits = random.Random(_digest(model, text)).getrandbits(16 * dims).to_bytes(2 * dims, "little")
+    vec = [v - 32767.5 for v in struct.unpack(f"<{dims}H", bits)]
     norm = math.sqrt(sum(v * v for v in vec)) or 1.0
-    return [round(v / norm, 6) for v in vec]
+    return tuple(round(v / norm, 6) for v in vec)
 
 
 def embeddings_body(call: Call) -> dict:
@@ -512,7 +529,7 @@ def embeddings_body(call: Call) -> dict:
         vec = embedding_vector(call.model.id, text, call.dimensions)
         if call.encoding_format == "base64":
             vec = base64.b64encode(struct.pack(f"<{len(vec)}f", *vec)).decode("ascii")
-        data.append({"object": "embedding", "index": i, "embedding": vec})
+        data.append({"object": "embedding", "index": i, "embedding": list(vec) if isinstance(vec, tuple) else vec})
     return {
         "object": "list",
         "data": data,

@@ -91,6 +91,17 @@ SLOW_DOWN = (
     "Your request rate increased too quickly. Please reduce your request rate to its previous level, then "
     "increase it gradually. Please try again in {duration}."
 )
+ARRAY_TOO_LONG = (
+    "Invalid '{param}': array too long. Expected an array with maximum length {limit}, but got an array with "
+    "length {n} instead."
+)
+EMBEDDING_TOKENS = (
+    "Requested {n} tokens, max {limit} tokens per request. (The simulator's bound, not a figure from the API.)"
+)
+INVALID_UNICODE = (
+    "We could not parse the JSON body of your request: it holds a lone surrogate (an invalid Unicode escape such "
+    "as \\ud800). Send valid UTF-8."
+)
 BODY_TOO_LARGE = "Request body too large: {size} bytes. The maximum is {limit} bytes."
 
 # wire: ../shared/reference/streaming.md §1.5, §2.4 and §4.
