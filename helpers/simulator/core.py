@@ -166,17 +166,17 @@ class Simulator:
             response.render = None
         return response
 
+    # These two take no lock: the log only grows, one item assignment is atomic, and a stream can be closed by
+    # the garbage collector in the middle of `handle`, on the thread that holds the lock.
     def entry(self, request_id: str) -> LogEntry | None:
-        with self._lock:
-            index = self._log_index.get(request_id)
-            return self.log[index] if index is not None and index < len(self.log) else None
+        index = self._log_index.get(request_id)
+        return self.log[index] if index is not None and index < len(self.log) else None
 
     def stream_ended(self, request_id: str, chunks: int, gave_up: str | None) -> None:
         """The adapters report how a stream went: pieces the client received, and whether it gave up."""
-        with self._lock:
-            index = self._log_index.get(request_id)
-            if index is not None and index < len(self.log):
-                self.log[index] = self.log[index]._replace(chunks=chunks, gave_up=gave_up)
+        index = self._log_index.get(request_id)
+        if index is not None and index < len(self.log):
+            self.log[index] = self.log[index]._replace(chunks=chunks, gave_up=gave_up)
 
     def reject(self, request: SimRequest, status: int, message: str) -> SimResponse:
         """An OpenAI-shaped answer to a request the HTTP layer could not even parse."""

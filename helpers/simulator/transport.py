@@ -49,13 +49,19 @@ class _Pieces:
     def _end(self) -> None:
         if self.response.stream.drop:
             self.gave_up = None
-            raise httpx.RemoteProtocolError(DROPPED_MID_STREAM, request=self.request)
+            raise _after_headers(httpx.RemoteProtocolError(DROPPED_MID_STREAM, request=self.request))
         self.gave_up = None
 
     def close(self) -> None:
         if self.response.request_id:
             self.simulator.stream_ended(self.response.request_id, self.sent, self.gave_up)
             self.response.request_id = ""
+
+
+def _after_headers(error: httpx.TransportError) -> httpx.TransportError:
+    """Mark a transport error raised while a stream was read: the SDK had the 200 already and will not retry."""
+    error.after_headers = True
+    return error
 
 
 class _SyncPieces(_Pieces, httpx.SyncByteStream):
@@ -65,7 +71,7 @@ class _SyncPieces(_Pieces, httpx.SyncByteStream):
             wait = self._step(delay)
             clock.sleep(abs(wait))
             if wait < 0:
-                raise httpx.ReadTimeout("The read operation timed out", request=self.request)
+                raise _after_headers(httpx.ReadTimeout("The read operation timed out", request=self.request))
             self._count()
             yield data
         self._end()
@@ -78,7 +84,7 @@ class _AsyncPieces(_Pieces, httpx.AsyncByteStream):
             wait = self._step(delay)
             await clock.asleep(abs(wait))
             if wait < 0:
-                raise httpx.ReadTimeout("The read operation timed out", request=self.request)
+                raise _after_headers(httpx.ReadTimeout("The read operation timed out", request=self.request))
             self._count()
             yield data
         self._end()
