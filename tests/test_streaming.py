@@ -63,15 +63,6 @@ def outcomes(flavour: str, client, *calls, results=None):
     """Run each call (a function of the client) and drain what it returns: [(items, error), ...]. Calls may
     read `results` (pass a list) to use what the earlier ones got, all in one event loop."""
     results = [] if results is None else results
-    if flavour == "sync":
-        for call in calls:
-            try:
-                obj = call(client)
-            except Exception as error:  # noqa: BLE001
-                results.append(([], error))
-                continue
-            results.append(_sync_drain(obj))
-        return results
 
     async def run():
         for call in calls:
@@ -80,16 +71,20 @@ def outcomes(flavour: str, client, *calls, results=None):
             except Exception as error:  # noqa: BLE001
                 results.append(([], error))
                 continue
-            results.append(await _async_drain(obj))
+            results.append(_sync_drain(obj) if flavour == "sync" else await _async_drain(obj))
         return results
 
     return asyncio.run(run())
 
 
-def one(where, flavour, call, **client_options):
+def run_all(where, flavour, *calls, **client_options):
+    """A fresh client for `where` and `flavour`, then `outcomes` of the calls."""
     with contextlib.ExitStack() as stack:
-        client = sdk_client(where, flavour, stack=stack, **client_options)
-        return outcomes(flavour, client, call)[0]
+        return outcomes(flavour, sdk_client(where, flavour, stack=stack, **client_options), *calls)
+
+
+def one(where, flavour, call, **client_options):
+    return run_all(where, flavour, call, **client_options)[0]
 
 
 def chat_stream(model="gpt-4o-mini", **kwargs):
@@ -322,11 +317,9 @@ def test_responses_plain_stored_and_chained(where, flavour):
 @WHERE
 @FLAVOUR
 def test_responses_stream_raw_and_helper(where, flavour):
-    with contextlib.ExitStack() as stack:
-        client = sdk_client(where, flavour, stack=stack)
-        raw, helper = outcomes(
-            flavour, client, responses(stream=True), lambda c: c.responses.stream(model="gpt-4o-mini", input="hello")
-        )
+    raw, helper = run_all(
+        where, flavour, responses(stream=True), lambda c: c.responses.stream(model="gpt-4o-mini", input="hello")
+    )
     events, error = raw
     assert error is None
     assert _squash([e.type for e in events]) == [*EXPECTED_EVENTS, "response.completed"]
@@ -343,14 +336,13 @@ def test_responses_stream_raw_and_helper(where, flavour):
 @WHERE
 @FLAVOUR
 def test_responses_failed_and_incomplete_are_events_not_exceptions(where, flavour):
-    with contextlib.ExitStack() as stack:
-        client = sdk_client(where, flavour, stack=stack, max_retries=2)
-        failed, incomplete = outcomes(
-            flavour,
-            client,
-            responses("gpt-demo-midstream", stream=True),
-            responses(stream=True, max_output_tokens=3),
-        )
+    failed, incomplete = run_all(
+        where,
+        flavour,
+        responses("gpt-demo-midstream", stream=True),
+        responses(stream=True, max_output_tokens=3),
+        max_retries=2,
+    )
     events, error = failed
     assert error is None and events[-1].type == "response.failed"
     assert events[-1].response.error.code == "server_error" and events[-1].response.status == "failed"
@@ -381,9 +373,7 @@ def test_responses_plain_incomplete_is_a_200():
 def test_responses_rate_limit_inside_the_stream(where, flavour):
     big = "x" * 60_000  # 15,000 tokens, plus 16,000 asked for: two of these exceed 40,000 TPM
     call = lambda c: c.responses.create(model="gpt-4o-mini", input=big, max_output_tokens=16000, stream=True)  # noqa: E731
-    with contextlib.ExitStack() as stack:
-        client = sdk_client(where, flavour, stack=stack, key="sk-demo-free", max_retries=2)
-        first, second = outcomes(flavour, client, call, call)
+    first, second = run_all(where, flavour, call, call, key="sk-demo-free", max_retries=2)
     assert first[1] is None
     events, error = second
     assert type(error) is openai.APIError and error.code == "rate_limit_exceeded" and error.type == "tokens"
@@ -394,11 +384,9 @@ def test_responses_rate_limit_inside_the_stream(where, flavour):
 @WHERE
 @FLAVOUR
 def test_responses_dropped_and_slow(where, flavour):
-    with contextlib.ExitStack() as stack:
-        client = sdk_client(where, flavour, stack=stack, timeout=1.0)
-        dropped, slow = outcomes(
-            flavour, client, responses("gpt-demo-dropped", stream=True), responses("gpt-demo-slow", stream=True)
-        )
+    dropped, slow = run_all(
+        where, flavour, responses("gpt-demo-dropped", stream=True), responses("gpt-demo-slow", stream=True), timeout=1.0
+    )
     assert type(dropped[1]) is openai.APIConnectionError
     assert sum(e.type == "response.output_text.delta" for e in dropped[0]) == 3
     assert type(slow[1]) is openai.APITimeoutError
@@ -435,3 +423,14 @@ def test_hardening_embeddings_bounds_and_lone_surrogates():
         answer = http.post("/chat/completions", content=body)
     assert answer.status_code == 400 and "lone surrogate" in answer.json()["error"]["message"]
     assert client.simulator.internal_errors == 0
+
+
+def test_responses_streams_are_deterministic_with_a_seed():
+    from helpers.simulator.transport import http_client
+
+    def raw(seed):
+        with http_client(Simulator(seed=seed), headers={"authorization": "Bearer sk-demo-ok"}) as http:
+            return http.post("/responses", json={"model": "gpt-4o-mini", "input": "hi", "stream": True}).read()
+
+    assert raw(5) == raw(5) and raw(5) != raw(6)
+    assert raw(5).startswith(b"event: response.created\ndata: ")

@@ -162,10 +162,7 @@ def _message_text(message: dict, index: int) -> str | ApiError:
 
 
 def parse_chat(body: dict, world: World, allowed_tiers: tuple[str, ...]) -> Call | ApiError:
-    unknown = unknown_chat_arguments(body)
-    if unknown:
-        return unknown
-    model = resolve_model(body, world, "chat")
+    model = unknown_chat_arguments(body) or resolve_model(body, world, "chat")
     if isinstance(model, ApiError):
         return model
     messages = body.get("messages")
@@ -194,18 +191,9 @@ def parse_chat(body: dict, world: World, allowed_tiers: tuple[str, ...]) -> Call
         if isinstance(value, ApiError):
             return value
         asked[name] = value
-    temperature = body.get("temperature")
-    if temperature is not None:
-        if not isinstance(temperature, (int, float)) or isinstance(temperature, bool):
-            return _wrong_type("temperature", "a decimal", temperature)
-        if not 0 <= temperature <= 2:
-            side, bound = ("below minimum", ">= 0") if temperature < 0 else ("above maximum", "<= 2")
-            return invalid_request(
-                400,
-                wire.DECIMAL_OUT_OF_RANGE.format(param="temperature", side=side, bound=bound, value=temperature),
-                "temperature",
-                "decimal_" + side.replace(" ", "_") + "_value",
-            )
+    error = _check_temperature(body.get("temperature"))
+    if error:
+        return error
     stream = _stream_options(body)
     if isinstance(stream, ApiError):
         return stream
@@ -226,6 +214,22 @@ def parse_chat(body: dict, world: World, allowed_tiers: tuple[str, ...]) -> Call
     prompt = sum(estimate_tokens(t) for t in texts)
     call = Call(model, prompt, max_tokens or world.default_max_tokens, asked["n"] or 1, texts, **stream)
     return _check_context(call, explicit_max=max_tokens) or call
+
+
+def _check_temperature(temperature: object) -> ApiError | None:
+    if temperature is None:
+        return None
+    if not isinstance(temperature, (int, float)) or isinstance(temperature, bool):
+        return _wrong_type("temperature", "a decimal", temperature)
+    if not 0 <= temperature <= 2:
+        side, bound = ("below minimum", ">= 0") if temperature < 0 else ("above maximum", "<= 2")
+        return invalid_request(
+            400,
+            wire.DECIMAL_OUT_OF_RANGE.format(param="temperature", side=side, bound=bound, value=temperature),
+            "temperature",
+            "decimal_" + side.replace(" ", "_") + "_value",
+        )
+    return None
 
 
 def _stream_options(body: dict) -> dict | ApiError:
@@ -282,10 +286,7 @@ def _input_texts(raw: object) -> list[str] | ApiError:
 
 def parse_responses(body: dict, world: World) -> Call | ApiError:
     """POST /v1/responses: the unknown-parameter check first, then the model, the input and the options."""
-    error = unknown_responses_parameter(body)
-    if error:
-        return error
-    model = resolve_model(body, world, "chat")
+    model = unknown_responses_parameter(body) or resolve_model(body, world, "chat")
     if isinstance(model, ApiError):
         return model
     if "input" not in body:
@@ -300,8 +301,9 @@ def parse_responses(body: dict, world: World) -> Call | ApiError:
     if isinstance(limit, ApiError):
         return limit
     temperature = body.get("temperature")
-    if temperature is not None and (not isinstance(temperature, (int, float)) or isinstance(temperature, bool)):
-        return _wrong_type("temperature", "a decimal", temperature)
+    error = _check_temperature(temperature)
+    if error:
+        return error
     for name in ("store",):
         if body.get(name) is not None and not isinstance(body[name], bool):
             return _wrong_type(name, "a boolean", body[name])
@@ -436,6 +438,22 @@ def choices(call: Call) -> list[tuple[str, int, str]]:
     return out
 
 
+def chat_usage(prompt_tokens, used, total) -> dict:
+    """The usage object of a chat completion (and of a stream's last chunk)."""
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": used,
+        "total_tokens": total,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+
+
 def _chat_dict(completion_id, created, model, choices, prompt_tokens, used, total) -> dict:
     return {
         "id": completion_id,
@@ -451,18 +469,7 @@ def _chat_dict(completion_id, created, model, choices, prompt_tokens, used, tota
             }
             for i, (text, _, finish) in enumerate(choices)
         ],
-        "usage": {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": used,
-            "total_tokens": total,
-            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-            "completion_tokens_details": {
-                "reasoning_tokens": 0,
-                "audio_tokens": 0,
-                "accepted_prediction_tokens": 0,
-                "rejected_prediction_tokens": 0,
-            },
-        },
+        "usage": chat_usage(prompt_tokens, used, total),
         "service_tier": "default",
         "system_fingerprint": "fp_simulated",
     }

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import wire
+from .endpoints import chat_usage
 
 _ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -114,18 +115,7 @@ def chat_stream(spec: ChatStreamSpec, timing: Timing, plan: Plan, request_id: st
     if plan.error_after is not None:  # fewer pieces than planned: fail at the end of the text
         return _chat_failure(out, plan, request_id)
     if spec.include_usage:
-        usage = {
-            "prompt_tokens": spec.prompt_tokens,
-            "completion_tokens": used,
-            "total_tokens": spec.prompt_tokens + used,
-            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-            "completion_tokens_details": {
-                "reasoning_tokens": 0,
-                "audio_tokens": 0,
-                "accepted_prediction_tokens": 0,
-                "rejected_prediction_tokens": 0,
-            },
-        }
+        usage = chat_usage(spec.prompt_tokens, used, spec.prompt_tokens + used)
         chunk([], 0.0, usage=usage, final=True)
     out.pieces.append((0.0, b"data: [DONE]\n\n"))
     out.completion_tokens = used
