@@ -122,28 +122,25 @@ def measure_servers(servers: dict, load) -> dict[str, float]:
     return results
 
 
-def run() -> None:
+def against_minimal(world: dict, sample, load, content_type: str = "application/json") -> dict[str, float]:
+    """`load` on the simulator serving `world`, and on the minimal server answering `sample(world)` every time."""
     with tempfile.TemporaryDirectory() as tmp:
-        world_file = Path(tmp, "world.json")
-        world_file.write_text(json.dumps(unlimited_world_dict()))
-        script = Path(tmp, "minimal_server.py")
+        world_file, script, body = Path(tmp, "world.json"), Path(tmp, "minimal_server.py"), Path(tmp, "body")
+        world_file.write_text(json.dumps(world))
         script.write_text(MINIMAL_SERVER)
-        Path(tmp, "body.json").write_bytes(_sample_body(world_file))
-        results = measure_servers(
+        body.write_bytes(sample(world))
+        simulator = ["-m", "helpers.simulator", "serve", "--world", str(world_file), "--port"]
+        return measure_servers(
             {
-                "minimal": lambda p: [str(script), str(p), str(Path(tmp, "body.json"))],
-                "simulator": lambda p: [
-                    "-m",
-                    "helpers.simulator",
-                    "serve",
-                    "--port",
-                    str(p),
-                    "--world",
-                    str(world_file),
-                ],
+                "minimal": lambda p: [str(script), str(p), str(body), content_type],
+                "simulator": lambda p: [*simulator, str(p)],
             },
-            _load,
+            load,
         )
+
+
+def run() -> None:
+    results = against_minimal(unlimited_world_dict(), _sample_body, _load)
     report(
         "server_rps",
         results["simulator"],
@@ -153,11 +150,11 @@ def run() -> None:
     )
 
 
-def _sample_body(world_file: Path) -> bytes:
+def _sample_body(world: dict) -> bytes:
     from helpers.simulator import SimRequest, Simulator
-    from helpers.world import load_world
+    from helpers.world import world_from_dict
 
-    sim = Simulator(load_world(world_file))
+    sim = Simulator(world_from_dict(world))
     request = SimRequest(
         "POST", "/v1/chat/completions", {"Authorization": "Bearer sk-demo-ok"}, json.dumps(CHAT_BODY).encode()
     )

@@ -4,8 +4,6 @@ server that writes the same stream bytes at once (no pacing, no simulator)."""
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 
 from . import server
 from .common import CHAT_BODY, report, unlimited_world_dict
@@ -38,28 +36,7 @@ def _sample_stream(world: dict) -> bytes:
 
 
 def run() -> None:
-    world = _fast_world()
-    with tempfile.TemporaryDirectory() as tmp:
-        world_file = Path(tmp, "world.json")
-        world_file.write_text(json.dumps(world))
-        script, body = Path(tmp, "minimal_server.py"), Path(tmp, "stream.txt")
-        script.write_text(server.MINIMAL_SERVER)
-        body.write_bytes(_sample_stream(world))
-        results = server.measure_servers(
-            {
-                "minimal": lambda p: [str(script), str(p), str(body), "text/event-stream"],
-                "simulator": lambda p: [
-                    "-m",
-                    "helpers.simulator",
-                    "serve",
-                    "--port",
-                    str(p),
-                    "--world",
-                    str(world_file),
-                ],
-            },
-            _load,
-        )
+    results = server.against_minimal(_fast_world(), _sample_stream, _load, "text/event-stream")
     report(
         "server_stream_chunks_per_s",
         results["simulator"],
