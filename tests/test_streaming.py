@@ -246,6 +246,20 @@ def test_streams_count_against_the_rate_limit():
     assert error.value.code == "rate_limit_exceeded" and error.value.response.headers["retry-after"]
 
 
+def test_log_says_how_a_stream_ended():
+    client = make_client("sk-demo-free", max_retries=0)
+    big = "x" * 60_000
+    for _ in range(2):
+        with contextlib.suppress(openai.APIError):
+            list(client.responses.create(model="gpt-4o-mini", input=big, max_output_tokens=16000, stream=True))
+    with contextlib.suppress(openai.APIError):
+        list(client.chat.completions.create(model="gpt-demo-midstream", messages=HI, stream=True))
+    ok, limited, failed = client.simulator.log
+    assert ok.code is None and ok.error_type is None and ok.status == 200
+    assert (limited.status, limited.code, limited.error_type) == (200, "rate_limit_exceeded", "tokens")
+    assert (failed.status, failed.error_type) == (200, "server_error")
+
+
 def test_nohint_key_gets_429s_without_retry_after():
     client = make_client("sk-demo-nohint", max_retries=0)
     for _ in range(3):
@@ -405,6 +419,7 @@ def test_served_log_file_lines():
     lines = [json.loads(line) for line in log.getvalue().splitlines()]
     assert lines[0]["stream"] is True and lines[0]["status"] == 200 and lines[0]["chunks"] > 3
     assert lines[0]["gave_up"] is None and lines[0]["retry_count"] == 0 and lines[0]["key"] == "sk-demo-ok"
+    assert lines[0]["error_type"] is None
     assert lines[1]["status"] == 401 and lines[1]["code"] == "invalid_api_key" and "*" in lines[1]["key"]
 
 

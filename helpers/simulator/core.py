@@ -386,6 +386,10 @@ class Simulator:
         if plan.rate_limit is None:
             self._charge(ctx, call, stream.completion_tokens)
         response = self._ok(ctx, "", processing_ms=120)
+        if plan.rate_limit is not None:  # the log tells what the stream ended with
+            ctx.code, ctx.error_type = plan.rate_limit.code, plan.rate_limit.type
+        elif plan.failure:
+            ctx.error_type = "connection_dropped" if plan.failure == "drop" else "server_error"
         response.headers["content-type"] = "text/event-stream; charset=utf-8"
         response.stream = stream
         return response

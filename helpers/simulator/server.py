@@ -195,6 +195,7 @@ def log_line(entry) -> str:
             "stream": entry.stream,
             "status": entry.status,
             "code": entry.code,
+            "error_type": entry.error_type,
             "retry_count": entry.retry_count,
             "chunks": entry.chunks,
             "gave_up": entry.gave_up,
