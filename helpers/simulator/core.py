@@ -359,13 +359,15 @@ class Simulator:
         return response
 
     def _stream(self, ctx: _Context, route: str, call: endpoints.Call, plan: streaming.Plan, late: float):
-        """A 200 with a streamed body; `late`: extra seconds before the first piece of content."""
+        """A 200 with a streamed body. `late` (a slow model's latency) delays a chat stream's first chunk, and a
+        Responses stream's first text (its response.created leaves at once, as the live service's does)."""
         created = int(ctx.now + self.wall_offset)
         knobs = self.faults.knobs(call.model)
+        ttft = float(knobs.get("ttft_s", streaming.Timing.ttft))
         timing = streaming.Timing(
-            ttft=float(knobs.get("ttft_s", streaming.Timing.ttft)),
+            ttft=ttft + late if route == "chat" else ttft,
             tokens_per_s=float(knobs.get("tokens_per_s", streaming.Timing.tokens_per_s)),
-            first_delta_delay=late,
+            first_delta_delay=0.0 if route == "chat" else late,
         )
         if route == "chat":
             spec = streaming.ChatStreamSpec(

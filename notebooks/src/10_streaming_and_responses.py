@@ -204,9 +204,8 @@ print(f"{type(exc).__name__} after {sim.clock.now() - start:.1f} simulated secon
 print("what the server logged:", sim.log[-1].chunks, "chunk(s) read, the client", sim.log[-1].gave_up)
 
 # %% [markdown]
-# `gpt-demo-slow` sends the first chunk (the role, no text) at once and then thinks for 30 seconds. The timeout
-# hits in the middle of the stream, so it is an `APITimeoutError` raised while you iterate, and it is not
-# retried. Once text is flowing, a 10-second read timeout is generous: pieces arrive many times a second.
+# `gpt-demo-slow` answers 200 at once and then thinks for 30 seconds before its first chunk. The timeout hits
+# after the 200, so it is an `APITimeoutError` raised while you iterate, and the SDK does not retry it. Once text is flowing, a 10-second read timeout is generous: pieces arrive many times a second.
 #
 # ## 6. The Responses API
 #
