@@ -23,6 +23,7 @@ import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BODY = open(sys.argv[2], "rb").read()
+CONTENT_TYPE = sys.argv[3] if len(sys.argv) > 3 else "application/json"
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -30,7 +31,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        head = (f"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {len(BODY)}\r\n\r\n").encode()
+        head = (f"HTTP/1.1 200 OK\r\ncontent-type: {CONTENT_TYPE}\r\ncontent-length: {len(BODY)}\r\n\r\n").encode()
         self.wfile.write(head + BODY)
 
     def log_message(self, *args):
@@ -63,18 +64,20 @@ def _wait_until_up(port: int, proc: subprocess.Popen) -> None:
     raise RuntimeError("server did not start within 20 s")
 
 
-def _load(port: int) -> float:
-    """Requests per second from CLIENTS threads, each sending PER_CLIENT requests on one connection."""
-    body = json.dumps(CHAT_BODY).encode()
+def _load(port: int, request: dict = CHAT_BODY, per_client: int = PER_CLIENT, units=lambda data: 1) -> float:
+    """Units per second (by default answers) from CLIENTS threads, each sending `per_client` requests on one
+    connection; `units(body)` counts what one answer is worth."""
+    body = json.dumps(request).encode()
     headers = {"Authorization": "Bearer sk-demo-ok", "Content-Type": "application/json"}
     errors: list[str] = []
+    counts: list[int] = []
 
     def client():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for _ in range(PER_CLIENT):
+        for _ in range(per_client):
             conn.request("POST", "/v1/chat/completions", body=body, headers=headers)
             response = conn.getresponse()
-            response.read()
+            counts.append(units(response.read()))
             if response.status != 200:
                 errors.append(str(response.status))
         conn.close()
@@ -88,7 +91,7 @@ def _load(port: int) -> float:
     elapsed = time.perf_counter() - started
     if errors:
         raise RuntimeError(f"{len(errors)} requests failed, e.g. {errors[0]}")
-    return CLIENTS * PER_CLIENT / elapsed
+    return sum(counts) / elapsed
 
 
 def _serve(args: list[str]) -> tuple[subprocess.Popen, int]:
@@ -105,26 +108,39 @@ def _serve(args: list[str]) -> tuple[subprocess.Popen, int]:
     return proc, port
 
 
-def run() -> None:
+def measure_servers(servers: dict, load) -> dict[str, float]:
+    """Start each server (name: its arguments for a port), warm it up, then measure `load(port)` once."""
+    results = {}
+    for name, make_args in servers.items():
+        proc, port = _serve(make_args)
+        try:
+            load(port)  # warm-up round, not counted
+            results[name] = load(port)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    return results
+
+
+def against_minimal(world: dict, sample, load, content_type: str = "application/json") -> dict[str, float]:
+    """`load` on the simulator serving `world`, and on the minimal server answering `sample(world)` every time."""
     with tempfile.TemporaryDirectory() as tmp:
-        world_file = Path(tmp, "world.json")
-        world_file.write_text(json.dumps(unlimited_world_dict()))
-        script = Path(tmp, "minimal_server.py")
+        world_file, script, body = Path(tmp, "world.json"), Path(tmp, "minimal_server.py"), Path(tmp, "body")
+        world_file.write_text(json.dumps(world))
         script.write_text(MINIMAL_SERVER)
-        results = {}
-        for name, make_args in (
-            ("minimal", lambda p: [str(script), str(p), str(Path(tmp, "body.json"))]),
-            ("simulator", lambda p: ["-m", "helpers.simulator", "serve", "--port", str(p), "--world", str(world_file)]),
-        ):
-            if name == "minimal":
-                Path(tmp, "body.json").write_bytes(_sample_body(world_file))
-            proc, port = _serve(make_args)
-            try:
-                _load(port)  # warm-up round, not counted
-                results[name] = _load(port)
-            finally:
-                proc.terminate()
-                proc.wait(timeout=10)
+        body.write_bytes(sample(world))
+        simulator = ["-m", "helpers.simulator", "serve", "--world", str(world_file), "--port"]
+        return measure_servers(
+            {
+                "minimal": lambda p: [str(script), str(p), str(body), content_type],
+                "simulator": lambda p: [*simulator, str(p)],
+            },
+            load,
+        )
+
+
+def run() -> None:
+    results = against_minimal(unlimited_world_dict(), _sample_body, _load)
     report(
         "server_rps",
         results["simulator"],
@@ -134,11 +150,11 @@ def run() -> None:
     )
 
 
-def _sample_body(world_file: Path) -> bytes:
+def _sample_body(world: dict) -> bytes:
     from helpers.simulator import SimRequest, Simulator
-    from helpers.world import load_world
+    from helpers.world import world_from_dict
 
-    sim = Simulator(load_world(world_file))
+    sim = Simulator(world_from_dict(world))
     request = SimRequest(
         "POST", "/v1/chat/completions", {"Authorization": "Bearer sk-demo-ok"}, json.dumps(CHAT_BODY).encode()
     )

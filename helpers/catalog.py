@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import openai
+
 from .datafile import DATA_DIR, DataError, check, display, read_json, schema
 
 CATALOG_PATH = DATA_DIR / "catalog.json"
@@ -111,7 +113,10 @@ def _request(entry: Entry) -> tuple[str, str, bytes | None, dict | None]:
     trig = entry.trigger
     body = trig.get("json")
     if "prompt_chars" in trig:  # a long prompt, made here rather than stored in the catalog
-        body = {**body, "messages": [{"role": "user", "content": "x" * trig["prompt_chars"]}]}
+        if trig.get("path") == "/v1/responses":
+            body = {**body, "input": "x" * trig["prompt_chars"]}
+        else:
+            body = {**body, "messages": [{"role": "user", "content": "x" * trig["prompt_chars"]}]}
     path = trig.get("path", "/v1/chat/completions")
     content = None
     if "raw_body_bytes" in trig:
@@ -131,6 +136,8 @@ def _send(client, entry: Entry):
         return client.post(path, cast_to=object, body=body)
     if path == "/chat/completions":
         return client.chat.completions.create(**body)
+    if path == "/responses":
+        return client.responses.create(**body)
     if path == "/embeddings":
         return client.embeddings.create(**body)
     return client.post(path, cast_to=object, body=body)
@@ -141,7 +148,10 @@ def trigger(entry: Entry, client) -> Exception | None:
     error = None
     for _ in range(entry.trigger.get("repeat", 1)):
         try:
-            _send(client, entry)
+            answer = _send(client, entry)
+            if isinstance(answer, openai.Stream):  # errors after the 200 come while the stream is read
+                for _ in answer:
+                    pass
             error = None
         except Exception as exc:  # the point is to catch whatever the SDK raises
             error = exc
@@ -153,7 +163,10 @@ async def atrigger(entry: Entry, client) -> Exception | None:
     error = None
     for _ in range(entry.trigger.get("repeat", 1)):
         try:
-            await _send(client, entry)
+            answer = await _send(client, entry)
+            if isinstance(answer, openai.AsyncStream):
+                async for _ in answer:
+                    pass
             error = None
         except Exception as exc:
             error = exc

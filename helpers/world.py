@@ -77,6 +77,7 @@ class Key:
     org: str | None
     project: str | None = None
     revoked: bool = False
+    retry_hint: bool = True  # False: rate-limit 429s carry no Retry-After / retry-after-ms
     scopes: tuple[str, ...] = ALL_SCOPES
 
 

@@ -819,6 +819,88 @@ def test_nested_worst_case(capsys):
     fails(capsys, "the full 45 s timeout", check, 12, 45)
 
 
+# -- notebook 10 -------------------------------------------------------------------------------------------------
+
+NB10 = definitions("10")
+
+
+def _text_of(stream) -> str:
+    return "".join(ch.choices[0].delta.content or "" for ch in stream if ch.choices)
+
+
+def keeps_partial_text(client, model, messages, attempts=3):
+    pieces = []
+    for attempt in range(attempts):
+        try:
+            for chunk in client.chat.completions.create(model=model, messages=messages, stream=True):
+                if chunk.choices and chunk.choices[0].delta.content:
+                    pieces.append(chunk.choices[0].delta.content)
+            return "".join(pieces)
+        except openai.APIError:
+            if attempt == attempts - 1:
+                raise
+
+
+def never_restarts(client, model, messages, attempts=3):
+    return _text_of(client.chat.completions.create(model=model, messages=messages, stream=True))
+
+
+def retries_everything(client, model, messages, attempts=3):
+    for attempt in range(attempts):
+        try:
+            return _text_of(client.chat.completions.create(model=model, messages=messages, stream=True))
+        except openai.APIError:
+            if attempt == attempts - 1:
+                raise
+
+
+def swallows_errors(client, model, messages, attempts=3):
+    try:
+        return NB10["stream_text"](client, model, messages, attempts)
+    except openai.APIError:
+        return ""
+
+
+def test_stream_text(capsys):
+    check = checks.check_stream_text
+    passes(capsys, check, NB10["stream_text"])
+    fails(capsys, "sent no streamed request", check, lambda c, m, ms, attempts=3: "Simulated reply")
+    fails(capsys, "start each attempt with an empty list", check, keeps_partial_text)
+    fails(capsys, "Catch", check, never_restarts)
+    fails(capsys, "after one request", check, retries_everything)
+    fails(capsys, "after the last attempt, raise", check, swallows_errors)
+    fails(capsys, "raised ZeroDivisionError", check, learner_bug)
+    fails(capsys, "should be a function", check, "stream_text")
+
+
+def no_error_event(client, model, prompt, max_output_tokens=None):
+    options = {} if max_output_tokens is None else {"max_output_tokens": max_output_tokens}
+    for event in client.responses.create(model=model, input=prompt, stream=True, **options):
+        if event.type in ("response.completed", "response.incomplete", "response.failed"):
+            status = event.response.status
+            return status, event.response.error.code if status == "failed" else event.response.output_text
+
+
+def streams_but_says_nothing(client, model, prompt, max_output_tokens=None):
+    list(client.responses.create(model=model, input=prompt, stream=True))
+    return "completed", ""
+
+
+def plain_call(client, model, prompt, max_output_tokens=None):
+    response = client.responses.create(model=model, input=prompt, max_output_tokens=max_output_tokens)
+    return response.status, response.output_text
+
+
+def test_stream_answer(capsys):
+    check = checks.check_stream_answer
+    passes(capsys, check, NB10["stream_answer"])
+    fails(capsys, "catch it and return ('failed', error.code)", check, no_error_event)
+    fails(capsys, "sent no streamed request", check, plain_call)
+    fails(capsys, "you returned ('completed', '')", check, streams_but_says_nothing)
+    fails(capsys, "raised ZeroDivisionError", check, learner_bug)
+    fails(capsys, "should be a function", check, None)
+
+
 def test_the_tables_agree_with_the_one_home_of_each_rule():
     """The checks' expected answers say what helpers.retry says: billing codes, kinds and retryability."""
     billing = quota_and_server_errors._qb_cases()

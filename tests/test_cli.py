@@ -3,6 +3,7 @@ every row of contract 1, and Ctrl-C stops it cleanly."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -125,3 +126,28 @@ def test_bad_arguments_get_a_friendly_message(args, message):
     )
     assert result.returncode != 0
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_log_file_writes_a_json_line_per_request(tmp_path):
+    port, log = _free_port(), tmp_path / "requests.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "helpers.simulator", "serve", "--port", str(port), "--log-file", str(log)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        proc.stdout.readline()
+        client = connect(f"http://127.0.0.1:{port}/v1", "sk-demo-ok", max_retries=0)
+        list(client.chat.completions.create(model="gpt-4o-mini", messages=HELLO, stream=True))
+        with pytest.raises(openai.APIConnectionError):
+            list(client.chat.completions.create(model="gpt-demo-dropped", messages=HELLO, stream=True))
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    assert "Traceback" not in err
+    ok, dropped = (json.loads(line) for line in log.read_text().splitlines())
+    assert ok["stream"] and ok["status"] == 200 and ok["gave_up"] is None and ok["chunks"] > 3
+    assert dropped["model"] == "gpt-demo-dropped" and dropped["chunks"] == 4 and dropped["retry_count"] == 0

@@ -17,6 +17,8 @@ PATHS = [
     "/v1/embeddings",
     "/v1/models",
     "/v1/models/gpt-4o-mini",
+    "/v1/responses",
+    "/v1/responses/resp_nope",
     "/v1/models/",
     "/v1/models/%ZZ",
     "/",
@@ -47,6 +49,8 @@ MODELS = [
     "gpt-demo-flaky",
     "gpt-demo-busy",
     "gpt-demo-ramp",
+    "gpt-demo-midstream",
+    "gpt-demo-dropped",
     "text-embedding-3-small",
     "nope",
     7,
@@ -77,7 +81,12 @@ chat_bodies = st.fixed_dictionaries(
         "max_completion_tokens": json_values,
         "n": st.integers(-2, 200) | json_values,
         "temperature": json_values,
-        "stream": json_values,
+        "stream": json_values | st.just(True),
+        "stream_options": st.sampled_from([{"include_usage": True}, {"include_obfuscation": False}, 3]),
+        "instructions": json_values,
+        "max_output_tokens": json_values | st.integers(-2, 50),
+        "previous_response_id": json_values,
+        "store": json_values,
         "service_tier": st.sampled_from(["auto", "priority", "flex", "bogus", 1]),
         "input": json_values,
         "dimensions": json_values,
@@ -90,6 +99,12 @@ bodies = st.one_of(
     st.binary(max_size=200),
     st.text(max_size=100).map(lambda t: t.encode("utf-8", "surrogatepass")),
     st.just(b"[" * 5000 + b"]" * 5000),
+    chat_bodies.map(lambda b: json.dumps({**b, "messages": [{"role": "user", "content": "\ud800"}]}).encode()),
+    st.sampled_from(["\\ud800", "\\uDFFF", "\\ud83d\\ude00", "\\ud83d"]).map(
+        lambda u: (
+            '{"model":"gpt-4o-mini","input":"' + u + '","messages":[{"role":"user","content":"' + u + '"}]}'
+        ).encode()
+    ),
 )
 header_sets = st.fixed_dictionaries(
     {},
@@ -100,6 +115,18 @@ header_sets = st.fixed_dictionaries(
         "Content-Type": st.sampled_from(["application/json", "text/plain", ""]),
     },
 )
+
+
+def assert_sse(headers, stream) -> None:
+    """A streamed 200: every piece an SSE event whose data is JSON (or the chat's [DONE])."""
+    assert headers["content-type"].startswith("text/event-stream")
+    for _, piece in stream.pieces:
+        text = piece.decode()
+        assert text.endswith("\n\n")
+        data = [line[len("data: ") :] for line in text.splitlines() if line.startswith("data: ")]
+        assert len(data) == 1
+        if data[0] != "[DONE]":
+            json.loads(data[0])
 
 
 def assert_openai_shaped(status: int, headers, body: bytes) -> None:
@@ -130,7 +157,10 @@ def test_the_core_answers_anything_like_the_api(method, path, headers, body, now
     response = sim.handle(SimRequest(method, path, headers, body), now=max(now, sim.log[-1].time if sim.log else 0))
     if response.drop:
         return
-    assert_openai_shaped(response.status, response.headers, response.body)
+    if response.stream is not None:
+        assert_sse(response.headers, response.stream)
+    else:
+        assert_openai_shaped(response.status, response.headers, response.body)
     assert sim.internal_errors == 0
 
 
@@ -202,6 +232,8 @@ def test_the_server_survives_malformed_http_and_random_requests(server):
                 "model": rng.choice(MODELS[:5]),
                 "messages": rng.choice([[{"role": "user", "content": "hi"}], "oops", [], None]),
                 "max_tokens": rng.choice([5, -1, "x", None]),
+                "input": "hi",
+                "stream": rng.random() < 0.2,
             }
         )
         if rng.random() < 0.2:
@@ -209,7 +241,13 @@ def test_the_server_survives_malformed_http_and_random_requests(server):
         conn.request(method, path, body=body.encode(), headers=headers)
         response = conn.getresponse()
         payload = response.read()
-        assert_openai_shaped(response.status, {k.lower(): v for k, v in response.getheaders()}, payload)
+        headers = {k.lower(): v for k, v in response.getheaders()}
+        if headers["content-type"].startswith("text/event-stream"):
+            for event in payload.split(b"\n\n")[:-1]:
+                data = event.split(b"data: ", 1)[1]
+                assert data == b"[DONE]" or isinstance(json.loads(data), dict)
+            continue
+        assert_openai_shaped(response.status, headers, payload)
         if response.getheader("connection") == "close":
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)

@@ -23,6 +23,7 @@ from .rate_limits_and_backoff import (
     check_try_again_in,
 )
 from .start_here import check_first_rate_limit
+from .streaming import check_stream_answer, check_stream_text
 
 __all__ = [
     "check_batch_settings",
@@ -44,6 +45,8 @@ __all__ = [
     "check_retrying",
     "check_seconds_until_fits",
     "check_sent_once",
+    "check_stream_answer",
+    "check_stream_text",
     "check_should_retry",
     "check_try_again_in",
     "check_wasted_retries",

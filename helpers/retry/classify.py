@@ -91,6 +91,7 @@ REASONS = {
     "connection": "the connection failed: often a passing network fault",
     "dropped": "the connection was dropped",
     "no_answer": "no answer at all: worth another try after a pause",
+    "stream_error": "the stream failed after the 200: start it again",
     "not_api_error": "{name} is not an API error: do not retry blindly",
 }
 
@@ -211,6 +212,8 @@ def classify_exception(exc: BaseException, *, max_retry_after: float = DEFAULT_M
         return Verdict.of(True, Kind.TIMEOUT, "timeout")
     if isinstance(exc, (openai.APIConnectionError, httpx.TransportError)):
         return Verdict.of(True, Kind.CONNECTION, "connection")
+    if isinstance(exc, openai.APIError):  # an error event in a stream, after the 200
+        return _stream_error(exc.code)
     return Verdict.of(False, Kind.OTHER, "not_api_error", name=type(exc).__name__)
 
 
@@ -225,8 +228,17 @@ def classify_response(response, *, max_retry_after: float = DEFAULT_MAX_RETRY_AF
     return classify(response.status_code, response.headers, body, max_retry_after=max_retry_after)
 
 
+def _stream_error(code: str | None) -> Verdict:
+    """An error event after the 200: the stream is lost, but starting again can work (a rate limit after its wait)."""
+    if code == "rate_limit_exceeded":
+        return Verdict.of(True, Kind.RATE_LIMIT, "rate_limit")
+    return Verdict.of(True, Kind.SERVER_ERROR, "stream_error")
+
+
 def classify_entry(entry) -> Verdict:
     """Verdict for a catalog entry, from what it says the API answers."""
+    if entry.status is None and entry.sdk_exception == "APIError":
+        return _stream_error(entry.code)
     if entry.status is None:
         kind = Kind.TIMEOUT if entry.sdk_exception == "APITimeoutError" else Kind.CONNECTION
         return Verdict.of(True, kind, "no_answer")

@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         help="503 body of gpt-demo-busy: today's server_is_overloaded or the 2023 'overloaded' text",
     )
     serve.add_argument("--world", default=None, help="a world JSON file (default: data/world.json)")
+    serve.add_argument("--log-file", default=None, help="write one JSON line per request to this file")
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be between 0 and 65535, got {args.port}")
@@ -33,7 +34,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot load the world {args.world or 'data/world.json'}: {exc}", file=sys.stderr)
         return 1
     try:
-        server = make_server(simulator, host=args.host, port=args.port)
+        log_file = open(args.log_file, "a", encoding="utf-8") if args.log_file else None  # noqa: SIM115
+    except OSError as exc:
+        print(f"Cannot open the log file {args.log_file}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    try:
+        server = make_server(simulator, host=args.host, port=args.port, log_file=log_file)
     except OSError as exc:
         print(f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}. Try another --port.", file=sys.stderr)
         return 1
@@ -44,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\nStopped.")
     finally:
         server.server_close()
+        if log_file is not None:
+            log_file.close()
     return 0
 
 

@@ -7,12 +7,14 @@ follows the real service: route, authentication, body, model, billing, rate limi
 from __future__ import annotations
 
 import email.utils
+import functools
 import json
 import logging
 import random
+import re
 import string
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -20,7 +22,7 @@ from urllib.parse import unquote
 
 from ..clock import Clock, RealClock, VirtualClock
 from ..world import World, load_world
-from . import endpoints, wire
+from . import endpoints, streaming, wire
 from .faults import Faults
 from .limiter import Limiter
 from .wire import ApiError, invalid_request
@@ -30,7 +32,15 @@ log = logging.getLogger(__name__)
 OPENAI_VERSION = "2020-10-01"
 DEFAULT_EPOCH = 1_790_000_000  # 'created' of the first answer in virtual time (September 2026)
 MAX_BODY_BYTES = 2 * 1024 * 1024
-SCOPES = {"chat": "model.request", "embeddings": "model.request", "models": "api.model.read", "model": "api.model.read"}
+SCOPES = {
+    "chat": "model.request",
+    "embeddings": "model.request",
+    "responses": "model.request",
+    "response": "model.request",
+    "models": "api.model.read",
+    "model": "api.model.read",
+}
+RATE_LIMIT_TYPES = ("requests", "tokens")  # error.type of the rate-limit 429s (billing 429s are insufficient_quota)
 _ALNUM = string.ascii_letters + string.digits
 
 
@@ -55,6 +65,9 @@ class SimResponse:
     body: bytes
     latency: float = 0.0  # seconds the server takes before answering
     drop: bool = False  # close the connection instead of answering
+    stream: streaming.Stream | None = None  # a streamed body: its pieces replace `body`
+    render: Callable[[], dict] | None = None  # a body to build once the simulator's lock is released
+    request_id: str = ""
 
     def json(self):
         return json.loads(self.body)
@@ -75,6 +88,9 @@ class LogEntry(NamedTuple):
     request_id: str
     tokens: int = 0  # what the request was charged against TPM (prompt estimate + max_tokens × n)
     error_type: str | None = None  # error.type of the answer; "connection_dropped" when there was none
+    stream: bool = False  # a streamed answer (text/event-stream)
+    chunks: int = 0  # pieces of the stream the client received
+    gave_up: str | None = None  # "timed_out" or "disconnected" when the client stopped reading early
 
 
 class Simulator:
@@ -107,6 +123,8 @@ class Simulator:
         self.spend = {org.id: org.spend_usd for org in self.world.organizations.values()}
         self.project_spend = {p.id: p.spend_usd for p in self.world.projects.values()}
         self.log: list[LogEntry] = []
+        self.stored: dict[str, dict] = {}  # Responses API: stored responses by id
+        self._log_index: dict[str, int] = {}
         self.internal_errors = 0
         self._ids = random.Random(seed)
         self._lock = threading.Lock()
@@ -137,9 +155,28 @@ class Simulator:
                     request_id,
                     ctx.tokens,
                     ctx.error_type,
+                    response.stream is not None,
+                    len(response.stream.pieces) if response.stream else 0,
                 )
             )
-            return response
+            self._log_index[request_id] = len(self.log) - 1
+            response.request_id = request_id
+        if response.render is not None:
+            response.body = json.dumps(response.render(), indent=2).encode()
+            response.render = None
+        return response
+
+    # These two take no lock: the log only grows, one item assignment is atomic, and a stream can be closed by
+    # the garbage collector in the middle of `handle`, on the thread that holds the lock.
+    def entry(self, request_id: str) -> LogEntry | None:
+        index = self._log_index.get(request_id)
+        return self.log[index] if index is not None and index < len(self.log) else None
+
+    def stream_ended(self, request_id: str, chunks: int, gave_up: str | None) -> None:
+        """The adapters report how a stream went: pieces the client received, and whether it gave up."""
+        index = self._log_index.get(request_id)
+        if index is not None and index < len(self.log):
+            self.log[index] = self.log[index]._replace(chunks=chunks, gave_up=gave_up)
 
     def reject(self, request: SimRequest, status: int, message: str) -> SimResponse:
         """An OpenAI-shaped answer to a request the HTTP layer could not even parse."""
@@ -187,13 +224,24 @@ class Simulator:
                 return self._error(ctx, wire.model_not_found(ctx.model_path))
             ctx.model = model.id
             return self._ok(ctx, endpoints.model_object(model, int(self.start + self.wall_offset)))
+        if route == "response":
+            stored = self.stored.get(ctx.model_path)
+            if stored is None:
+                message = wire.RESPONSE_NOT_FOUND.format(response_id=ctx.model_path)
+                return self._error(ctx, invalid_request(404, message))
+            ctx.model = stored["model"]
+            return self._ok(ctx, stored)
         return self._call_model(ctx, route)
 
     def _route(self, ctx: _Context) -> str | ApiError:
         method = ctx.request.method.upper()
         path = ctx.path
-        if path in ("/v1/chat/completions", "/v1/embeddings"):
-            expected, route = "POST", ("chat" if path.endswith("completions") else "embeddings")
+        if path in ("/v1/chat/completions", "/v1/embeddings", "/v1/responses"):
+            expected, route = "POST", path.rsplit("/", 1)[1]
+            route = "chat" if route == "completions" else route
+        elif path.startswith("/v1/responses/") and len(path) > len("/v1/responses/"):
+            expected, route = "GET", "response"
+            ctx.model_path = unquote(path[len("/v1/responses/") :])
         elif path == "/v1/models":
             expected, route = "GET", "models"
         elif path.startswith("/v1/models/") and len(path) > len("/v1/models/"):
@@ -235,6 +283,8 @@ class Simulator:
             body = json.loads(ctx.request.body) if ctx.request.body.strip() else None
         except (ValueError, UnicodeDecodeError, RecursionError):
             return self._error(ctx, invalid_request(400, wire.INVALID_JSON))
+        if _SURROGATE.search(ctx.request.body) and _has_lone_surrogate(body):
+            return self._error(ctx, invalid_request(400, wire.INVALID_UNICODE))
         if not isinstance(body, dict):
             return self._error(
                 ctx,
@@ -246,6 +296,12 @@ class Simulator:
             ctx.model = body["model"]
         if route == "chat":
             call = endpoints.parse_chat(body, self.world, self.world.allowed_service_tiers)
+        elif route == "responses":
+            call = endpoints.parse_responses(body, self.world)
+            previous = call.extra["previous_response_id"] if isinstance(call, endpoints.Call) else None
+            if previous is not None and previous not in self.stored:
+                message = wire.PREVIOUS_RESPONSE_NOT_FOUND.format(response_id=previous)
+                call = invalid_request(400, message, "previous_response_id", "previous_response_not_found")
         else:
             call = endpoints.parse_embeddings(body, self.world)
         if isinstance(call, ApiError):
@@ -263,8 +319,21 @@ class Simulator:
         if refusal:
             if refusal.type == "insufficient_quota":
                 ctx.limited_model = None  # billing 429s carry no rate-limit headers
+            if refusal.type in RATE_LIMIT_TYPES and not ctx.key.retry_hint:
+                refusal.headers = {}  # sk-demo-nohint: the real API only sometimes sends Retry-After
+            if route == "responses" and call.stream and refusal.type == "tokens":
+                return self._stream(ctx, route, call, streaming.Plan(rate_limit=refusal), 0.0)
             return self._error(ctx, refusal)
         outcome = self.faults.after_admission(call.model, ctx.now, ctx.request_id)
+        if call.stream and not outcome.error:
+            knobs = self.faults.knobs(call.model)
+            after = knobs.get("midstream_error_after")
+            plan = streaming.Plan()
+            if outcome.drop:
+                plan = streaming.Plan(error_after=int(after or 3), failure="drop")
+            elif after:
+                plan = streaming.Plan(error_after=int(after), failure="error")
+            return self._stream(ctx, route, call, plan, outcome.latency)
         if outcome.drop:
             ctx.error_type = "connection_dropped"
             return SimResponse(0, {}, b"", latency=outcome.latency, drop=True)
@@ -275,12 +344,71 @@ class Simulator:
         created = int(ctx.now + self.wall_offset)
         if route == "chat":
             payload, completion = endpoints.chat_json(call, self._completion_id(), created)
-        else:
-            payload, completion = endpoints.embeddings_body(call), 0
+        elif route == "responses":
+            spec = self._response_spec(call, created)
+            payload, completion = streaming.final_response(spec)
+            if spec.store:
+                self.stored[spec.response_id] = payload
+        else:  # the vectors are made after the lock is released (handle), so big requests block no one
+            payload, completion = "", 0
         self._charge(ctx, call, completion)
         response = self._ok(ctx, payload, processing_ms=120 + 8 * completion)
         response.latency = outcome.latency
+        if route == "embeddings":
+            response.render = functools.partial(endpoints.embeddings_body, call)
         return response
+
+    def _stream(self, ctx: _Context, route: str, call: endpoints.Call, plan: streaming.Plan, late: float):
+        """A 200 with a streamed body. `late` (a slow model's latency) delays a chat stream's first chunk, and a
+        Responses stream's first text (its response.created leaves at once, as the live service's does)."""
+        created = int(ctx.now + self.wall_offset)
+        knobs = self.faults.knobs(call.model)
+        ttft = float(knobs.get("ttft_s", streaming.Timing.ttft))
+        timing = streaming.Timing(
+            ttft=ttft + late if route == "chat" else ttft,
+            tokens_per_s=float(knobs.get("tokens_per_s", streaming.Timing.tokens_per_s)),
+            first_delta_delay=0.0 if route == "chat" else late,
+        )
+        if route == "chat":
+            spec = streaming.ChatStreamSpec(
+                self._completion_id(),
+                created,
+                call.model.id,
+                endpoints.choices(call),
+                call.prompt_tokens,
+                call.include_usage,
+                call.include_obfuscation,
+            )
+            stream = streaming.chat_stream(spec, timing, plan, ctx.request_id)
+        else:
+            spec = self._response_spec(call, created)
+            stream = streaming.response_stream(spec, timing, plan)
+            if spec.store and plan.error_after is None and plan.rate_limit is None:
+                self.stored[spec.response_id] = streaming.final_response(spec)[0]
+        if plan.rate_limit is None:
+            self._charge(ctx, call, stream.completion_tokens)
+        response = self._ok(ctx, "", processing_ms=120)
+        if plan.rate_limit is not None:  # the log tells what the stream ended with
+            ctx.code, ctx.error_type = plan.rate_limit.code, plan.rate_limit.type
+        elif plan.failure:
+            ctx.error_type = "connection_dropped" if plan.failure == "drop" else "server_error"
+        response.headers["content-type"] = "text/event-stream; charset=utf-8"
+        response.stream = stream
+        return response
+
+    def _response_spec(self, call: endpoints.Call, created: int) -> streaming.ResponseSpec:
+        suffix = f"{self._ids.getrandbits(192):048x}"
+        return streaming.ResponseSpec(
+            response_id="resp_" + suffix,
+            message_id="msg_" + f"{self._ids.getrandbits(192):048x}",
+            created_at=created,
+            model=call.model.id,
+            text=endpoints.reply_text(call, 0),
+            limit_tokens=call.explicit_max,
+            input_tokens=call.prompt_tokens,
+            include_obfuscation=call.include_obfuscation,
+            **call.extra,
+        )
 
     def _billing(self, ctx: _Context) -> ApiError | None:
         org = self.world.organizations[ctx.org]
@@ -360,6 +488,17 @@ class _Context:
 @lru_cache(maxsize=4)
 def _http_date(seconds: int) -> str:
     return email.utils.formatdate(seconds, usegmt=True)
+
+
+_SURROGATE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(body: object) -> bool:
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _retry_count(request: SimRequest) -> int | None:

@@ -11,6 +11,7 @@ import math
 import random
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..world import Model, World
 from . import wire
@@ -19,6 +20,23 @@ from .wire import ApiError, invalid_request
 ROLES = ("system", "assistant", "user", "function", "tool", "developer")
 SERVICE_TIERS = ("auto", "default", "flex", "priority", "scale")
 CHARS_PER_TOKEN = 4
+MAX_EMBEDDING_INPUTS = 2048  # the API's documented maximum array length for embeddings input
+MAX_EMBEDDING_TOKENS = 300_000  # simulated: our bound on the tokens of one embeddings request
+# The top-level fields each endpoint knows (SDK 3.57's create params, plus stream); others get the API's 400.
+CHAT_PARAMETERS = frozenset(
+    "audio frequency_penalty function_call functions logit_bias logprobs max_completion_tokens max_tokens messages "
+    "metadata modalities model moderation n parallel_tool_calls prediction presence_penalty prompt_cache_key "
+    "prompt_cache_options prompt_cache_retention reasoning_effort response_format safety_identifier seed "
+    "service_tier stop store stream stream_options temperature tool_choice tools top_logprobs top_p user "
+    "verbosity web_search_options".split()
+)
+RESPONSES_PARAMETERS = frozenset(
+    "access_programs background background_options context_management conversation image include input "
+    "instructions max_output_tokens max_tool_calls metadata model moderation parallel_tool_calls "
+    "previous_response_id prompt prompt_cache_key prompt_cache_options prompt_cache_retention reasoning "
+    "safety_identifier service_tier store stream stream_options temperature text tool_choice tools top_logprobs "
+    "top_p truncation user".split()
+)
 
 
 @dataclass
@@ -32,6 +50,11 @@ class Call:
     texts: list[str]  # prompt texts (chat: the messages; embeddings: each input)
     encoding_format: str = "float"
     dimensions: int = 0
+    stream: bool = False
+    include_usage: bool = False
+    include_obfuscation: bool = True
+    explicit_max: int | None = None  # max_tokens / max_output_tokens as asked (None: not asked)
+    extra: dict | None = None  # Responses: instructions, temperature, previous_response_id, store
 
     @property
     def rate_limit_tokens(self) -> int:
@@ -139,7 +162,7 @@ def _message_text(message: dict, index: int) -> str | ApiError:
 
 
 def parse_chat(body: dict, world: World, allowed_tiers: tuple[str, ...]) -> Call | ApiError:
-    model = resolve_model(body, world, "chat")
+    model = unknown_chat_arguments(body) or resolve_model(body, world, "chat")
     if isinstance(model, ApiError):
         return model
     messages = body.get("messages")
@@ -168,20 +191,12 @@ def parse_chat(body: dict, world: World, allowed_tiers: tuple[str, ...]) -> Call
         if isinstance(value, ApiError):
             return value
         asked[name] = value
-    temperature = body.get("temperature")
-    if temperature is not None:
-        if not isinstance(temperature, (int, float)) or isinstance(temperature, bool):
-            return _wrong_type("temperature", "a decimal", temperature)
-        if not 0 <= temperature <= 2:
-            side, bound = ("below minimum", ">= 0") if temperature < 0 else ("above maximum", "<= 2")
-            return invalid_request(
-                400,
-                wire.DECIMAL_OUT_OF_RANGE.format(param="temperature", side=side, bound=bound, value=temperature),
-                "temperature",
-                "decimal_" + side.replace(" ", "_") + "_value",
-            )
-    if body.get("stream") not in (None, False):
-        return invalid_request(400, wire.STREAMING_UNSUPPORTED, "stream")
+    error = _check_temperature(body.get("temperature"))
+    if error:
+        return error
+    stream = _stream_options(body)
+    if isinstance(stream, ApiError):
+        return stream
     tier_error = _check_service_tier(body.get("service_tier"), allowed_tiers)
     if tier_error:
         return tier_error
@@ -197,8 +212,127 @@ def parse_chat(body: dict, world: World, allowed_tiers: tuple[str, ...]) -> Call
             "invalid_value",
         )
     prompt = sum(estimate_tokens(t) for t in texts)
-    call = Call(model, prompt, max_tokens or world.default_max_tokens, asked["n"] or 1, texts)
+    call = Call(model, prompt, max_tokens or world.default_max_tokens, asked["n"] or 1, texts, **stream)
     return _check_context(call, explicit_max=max_tokens) or call
+
+
+def _check_temperature(temperature: object) -> ApiError | None:
+    if temperature is None:
+        return None
+    if not isinstance(temperature, (int, float)) or isinstance(temperature, bool):
+        return _wrong_type("temperature", "a decimal", temperature)
+    if not 0 <= temperature <= 2:
+        side, bound = ("below minimum", ">= 0") if temperature < 0 else ("above maximum", "<= 2")
+        return invalid_request(
+            400,
+            wire.DECIMAL_OUT_OF_RANGE.format(param="temperature", side=side, bound=bound, value=temperature),
+            "temperature",
+            "decimal_" + side.replace(" ", "_") + "_value",
+        )
+    return None
+
+
+def _stream_options(body: dict) -> dict | ApiError:
+    """`stream` and `stream_options` as the API checks them; the Call fields they set."""
+    stream = body.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        return _wrong_type("stream", "a boolean", stream)
+    options = body.get("stream_options")
+    if options is not None and not stream:
+        return invalid_request(400, wire.STREAM_OPTIONS_WITHOUT_STREAM, "stream_options")
+    if options is not None and not isinstance(options, dict):
+        return _wrong_type("stream_options", "an object", options)
+    options = options or {}
+    return {
+        "stream": bool(stream),
+        "include_usage": options.get("include_usage") is True,
+        "include_obfuscation": options.get("include_obfuscation") is not False,
+    }
+
+
+def unknown_chat_arguments(body: dict) -> ApiError | None:
+    unknown = [name for name in body if name not in CHAT_PARAMETERS]
+    if not unknown:
+        return None
+    if len(unknown) == 1:
+        return invalid_request(400, wire.UNRECOGNIZED_ARGUMENT.format(names=unknown[0]))
+    return invalid_request(400, wire.UNRECOGNIZED_ARGUMENTS.format(names=", ".join(unknown)))
+
+
+def unknown_responses_parameter(body: dict) -> ApiError | None:
+    for name in body:
+        if name not in RESPONSES_PARAMETERS:
+            return invalid_request(400, wire.UNKNOWN_PARAMETER.format(param=name), name, "unknown_parameter")
+    return None
+
+
+def _input_texts(raw: object) -> list[str] | ApiError:
+    if isinstance(raw, str):
+        return [raw]
+    if not isinstance(raw, list):
+        return _wrong_type("input", "one of a string or array of input items", raw)
+    texts = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            return _wrong_type(f"input[{i}]", "an object", item)
+        text = _message_text(item, i) if "role" in item else item.get("text", "")
+        if isinstance(text, ApiError):
+            text.message = text.message.replace(f"messages[{i}]", f"input[{i}]")
+            text.param = (text.param or "").replace(f"messages[{i}]", f"input[{i}]")
+            return text
+        texts.append(text if isinstance(text, str) else "")
+    return texts
+
+
+def parse_responses(body: dict, world: World) -> Call | ApiError:
+    """POST /v1/responses: the unknown-parameter check first, then the model, the input and the options."""
+    model = unknown_responses_parameter(body) or resolve_model(body, world, "chat")
+    if isinstance(model, ApiError):
+        return model
+    if "input" not in body:
+        return _missing("input")
+    texts = _input_texts(body["input"])
+    if isinstance(texts, ApiError):
+        return texts
+    instructions = body.get("instructions")
+    if instructions is not None and not isinstance(instructions, str):
+        return _wrong_type("instructions", "a string", instructions)
+    limit = _int_param(body, "max_output_tokens", 1, model.max_output_tokens)
+    if isinstance(limit, ApiError):
+        return limit
+    temperature = body.get("temperature")
+    error = _check_temperature(temperature)
+    if error:
+        return error
+    for name in ("store",):
+        if body.get(name) is not None and not isinstance(body[name], bool):
+            return _wrong_type(name, "a boolean", body[name])
+    previous = body.get("previous_response_id")
+    if previous is not None and not isinstance(previous, str):
+        return _wrong_type("previous_response_id", "a string", previous)
+    stream = body.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        return _wrong_type("stream", "a boolean", stream)
+    options = body.get("stream_options") if isinstance(body.get("stream_options"), dict) else {}
+    prompt = sum(estimate_tokens(t) for t in [*texts, instructions or ""])
+    extra = {
+        "instructions": instructions,
+        "temperature": temperature,
+        "previous_response_id": previous,
+        "store": body.get("store") is not False,
+    }
+    call = Call(
+        model,
+        prompt,
+        limit or world.default_max_tokens,
+        1,
+        texts,
+        stream=bool(stream),
+        include_obfuscation=options.get("include_obfuscation") is not False,
+        explicit_max=limit,
+        extra=extra,
+    )
+    return _check_context(call, explicit_max=limit) or call
 
 
 def _check_service_tier(tier: object, allowed: tuple[str, ...]) -> ApiError | None:
@@ -240,8 +374,19 @@ def parse_embeddings(body: dict, world: World) -> Call | ApiError:
     inputs = raw if isinstance(raw, list) else [raw]
     if not inputs or any(not isinstance(x, (str, list)) or x == "" or x == [] for x in inputs):
         return _wrong_type("input", "a non-empty string or array", raw)
+    if len(inputs) > MAX_EMBEDDING_INPUTS:
+        return invalid_request(
+            400,
+            wire.ARRAY_TOO_LONG.format(param="input", limit=MAX_EMBEDDING_INPUTS, n=len(inputs)),
+            "input",
+            "array_above_max_length",
+        )
     texts = [x if isinstance(x, str) else " ".join(str(t) for t in x) for x in inputs]
     token_counts = [estimate_tokens(x) if isinstance(x, str) else len(x) for x in inputs]
+    if sum(token_counts) > MAX_EMBEDDING_TOKENS:
+        return invalid_request(
+            400, wire.EMBEDDING_TOKENS.format(n=sum(token_counts), limit=MAX_EMBEDDING_TOKENS), "input"
+        )
     longest = max(token_counts)
     if longest > model.context_window:
         return invalid_request(
@@ -281,7 +426,7 @@ def reply_text(call: Call, choice: int) -> str:
     return f"Simulated reply from {call.model.id}: {words}."
 
 
-def _choices(call: Call) -> list[tuple[str, int, str]]:
+def choices(call: Call) -> list[tuple[str, int, str]]:
     """(text, tokens, finish_reason) for each choice, cut at max_tokens."""
     out = []
     for i in range(call.n):
@@ -291,6 +436,22 @@ def _choices(call: Call) -> list[tuple[str, int, str]]:
             text, tokens, finish = text[: call.max_tokens * CHARS_PER_TOKEN], call.max_tokens, "length"
         out.append((text, tokens, finish))
     return out
+
+
+def chat_usage(prompt_tokens, used, total) -> dict:
+    """The usage object of a chat completion (and of a stream's last chunk)."""
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": used,
+        "total_tokens": total,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
 
 
 def _chat_dict(completion_id, created, model, choices, prompt_tokens, used, total) -> dict:
@@ -308,18 +469,7 @@ def _chat_dict(completion_id, created, model, choices, prompt_tokens, used, tota
             }
             for i, (text, _, finish) in enumerate(choices)
         ],
-        "usage": {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": used,
-            "total_tokens": total,
-            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-            "completion_tokens_details": {
-                "reasoning_tokens": 0,
-                "audio_tokens": 0,
-                "accepted_prediction_tokens": 0,
-                "rejected_prediction_tokens": 0,
-            },
-        },
+        "usage": chat_usage(prompt_tokens, used, total),
         "service_tier": "default",
         "system_fingerprint": "fp_simulated",
     }
@@ -346,14 +496,14 @@ _ONE_CHOICE = json.dumps(
 
 def chat_json(call: Call, completion_id: str, created: int) -> tuple[str, int]:
     """The chat.completion body as the API sends it (2-space indented JSON), and the completion tokens used."""
-    choices = _choices(call)
-    used = sum(tokens for _, tokens, _ in choices)
+    picked = choices(call)
+    used = sum(tokens for _, tokens, _ in picked)
     if call.n != 1:
         body = _chat_dict(
-            completion_id, created, call.model.id, choices, call.prompt_tokens, used, call.prompt_tokens + used
+            completion_id, created, call.model.id, picked, call.prompt_tokens, used, call.prompt_tokens + used
         )
         return json.dumps(body, indent=2), used
-    text, _, finish = choices[0]
+    text, _, finish = picked[0]
     slots = {
         "id": json.dumps(completion_id),
         "created": str(created),
@@ -370,11 +520,14 @@ def chat_json(call: Call, completion_id: str, created: int) -> tuple[str, int]:
     return body, used
 
 
-def embedding_vector(model: str, text: str, dims: int) -> list[float]:
-    rng = random.Random(_digest(model, text))
-    vec = [rng.gauss(0.0, 1.0) for _ in range(dims)]
+@lru_cache(maxsize=4096)
+def embedding_vector(model: str, text: str, dims: int) -> tuple[float, ...]:
+    """A deterministic unit vector for the text: one draw of random bits, not one Gaussian per dimension, so a
+    request of 2,048 inputs stays quick (the simulator answers one request at a time)."""
+    bits = random.Random(_digest(model, text)).getrandbits(16 * dims).to_bytes(2 * dims, "little")
+    vec = [v - 32767.5 for v in struct.unpack(f"<{dims}H", bits)]
     norm = math.sqrt(sum(v * v for v in vec)) or 1.0
-    return [round(v / norm, 6) for v in vec]
+    return tuple(round(v / norm, 6) for v in vec)
 
 
 def embeddings_body(call: Call) -> dict:
@@ -383,7 +536,7 @@ def embeddings_body(call: Call) -> dict:
         vec = embedding_vector(call.model.id, text, call.dimensions)
         if call.encoding_format == "base64":
             vec = base64.b64encode(struct.pack(f"<{len(vec)}f", *vec)).decode("ascii")
-        data.append({"object": "embedding", "index": i, "embedding": vec})
+        data.append({"object": "embedding", "index": i, "embedding": list(vec) if isinstance(vec, tuple) else vec})
     return {
         "object": "list",
         "data": data,

@@ -22,6 +22,9 @@ FAULT_KNOBS = (
     "overload_busy_s",  # 503 during the first busy_s of every period_s
     "slow_down_window_s",
     "slow_down_max_requests",  # 429 slow_down above this many requests per window
+    "midstream_error_after",  # streams fail after this many content pieces
+    "ttft_s",  # seconds before a stream's first piece
+    "tokens_per_s",  # pace of a stream's pieces
 )
 
 

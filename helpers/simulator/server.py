@@ -6,8 +6,13 @@ gets an OpenAI-shaped JSON error, not the standard library's HTML page.
 
 from __future__ import annotations
 
+import json
+import logging
+import select
 import socket
+import sys
 import threading
+import time
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,6 +21,8 @@ from .core import SimRequest, SimResponse, Simulator
 from .wire import BODY_TOO_LARGE
 
 DISCARD_LIMIT = 64 * 1024 * 1024  # beyond this we answer 413 without reading the body at all
+log = logging.getLogger(__name__)
+IDLE_TIMEOUT_S = 30  # a connection that sends nothing for this long is closed
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -23,6 +30,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "simulated-openai"
     sys_version = ""
     disable_nagle_algorithm = True
+    timeout = IDLE_TIMEOUT_S
     server: SimulatorServer
 
     def __getattr__(self, name: str):
@@ -40,13 +48,62 @@ class _Handler(BaseHTTPRequestHandler):
         response = simulator.handle(SimRequest(self.command, self.path, request.headers, body))
         simulator.clock.sleep(response.latency)
         if response.drop:
+            self._hang_up()
+        elif response.stream is not None:
+            self._write_stream(response, request)
+        else:
+            self._write(response)
+        self.server.record(response.request_id)
+
+    def _hang_up(self) -> None:
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _client_left(self, seconds: float) -> bool:
+        """Wait `seconds` (real time), watching the socket: True as soon as the client has closed it."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            readable, _, _ = select.select([self.connection], [], [], min(left, 0.25))
+            if readable:
+                try:
+                    if not self.connection.recv(1, socket.MSG_PEEK):
+                        return True
+                except OSError:
+                    return True
+                time.sleep(min(left, 0.05))  # a pipelined request waits its turn
+        return False
+
+    def _write_stream(self, response: SimResponse, request: SimRequest) -> None:
+        """Headers, then each piece as an HTTP chunk after its delay; a dropped stream ends without the last
+        chunk. A client that leaves is logged as having given up: timed out when it left during a gap longer
+        than the read timeout it announced (x-stainless-read-timeout), else disconnected."""
+        simulator, stream = self.server.simulator, response.stream
+        phrase = self.responses.get(response.status, ("",))[0]
+        lines = [f"{self.protocol_version} {response.status} {phrase}"]
+        lines += [f"{name}: {value}" for name, value in response.headers.items()]
+        lines.append("transfer-encoding: chunked")
+        sent, gave_up = 0, None
+        try:
+            self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+            for delay, data in stream.pieces:
+                if delay >= 0.001 and self._client_left(delay):  # shorter waits: just write
+                    gave_up = _gave_up(request, delay)
+                    break
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                sent += 1
+            else:
+                if stream.drop:
+                    self._hang_up()
+                else:
+                    self.wfile.write(b"0\r\n\r\n")
+        except OSError:  # the client closed the connection: one quiet log line, no traceback
+            gave_up = "disconnected"
+        if gave_up:
             self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return
-        self._write(response)
+        simulator.stream_ended(response.request_id, sent, gave_up)
 
     def _read_body(self, simulator: Simulator, request: SimRequest) -> bytes | SimResponse:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
@@ -118,14 +175,61 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+def _gave_up(request: SimRequest, gap: float) -> str:
+    try:
+        announced = float(request.header("x-stainless-read-timeout") or "inf")
+    except ValueError:
+        announced = float("inf")
+    return "timed_out" if gap > announced else "disconnected"
+
+
+def log_line(entry) -> str:
+    """One request of the log as a JSON line: what `serve --log-file` writes."""
+    return json.dumps(
+        {
+            "time": round(entry.time, 3),
+            "method": entry.method,
+            "path": entry.path,
+            "key": entry.key,
+            "model": entry.model,
+            "stream": entry.stream,
+            "status": entry.status,
+            "code": entry.code,
+            "error_type": entry.error_type,
+            "retry_count": entry.retry_count,
+            "chunks": entry.chunks,
+            "gave_up": entry.gave_up,
+            "request_id": entry.request_id,
+        }
+    )
+
+
 class SimulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, simulator: Simulator, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, simulator: Simulator, host: str = "127.0.0.1", port: int = 0, log_file=None):
         self.simulator = simulator
+        self.log_file = log_file  # an open text file, or None
+        self._log_lock = threading.Lock()
         super().__init__((host, port), _Handler)
+
+    def record(self, request_id: str) -> None:
+        if self.log_file is None or not request_id:
+            return
+        entry = self.simulator.entry(request_id)
+        if entry is not None:
+            with self._log_lock:
+                self.log_file.write(log_line(entry) + "\n")
+                self.log_file.flush()
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that vanished is not our failure: one quiet log line, no traceback."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            log.info("client %s:%s disconnected", *client_address[:2])
+            return
+        super().handle_error(request, client_address)
 
     @property
     def base_url(self) -> str:
@@ -134,11 +238,17 @@ class SimulatorServer(ThreadingHTTPServer):
 
 
 def make_server(
-    simulator: Simulator | None = None, *, host: str = "127.0.0.1", port: int = 0, seed: int = 0, **options
+    simulator: Simulator | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    seed: int = 0,
+    log_file=None,
+    **options,
 ) -> SimulatorServer:
     """A server for the default world on the real clock; port 0 picks a free port."""
     simulator = simulator or Simulator(seed=seed, clock=RealClock(), **options)
-    return SimulatorServer(simulator, host, port)
+    return SimulatorServer(simulator, host, port, log_file=log_file)
 
 
 @contextmanager

@@ -21,10 +21,84 @@ def _read_timeout(request: httpx.Request) -> float | None:
     return (request.extensions.get("timeout") or {}).get("read")
 
 
-def _to_httpx(response: SimResponse, request: httpx.Request) -> httpx.Response:
-    return httpx.Response(
-        response.status, headers=list(response.headers.items()), content=response.body, request=request
-    )
+DROPPED_MID_STREAM = "peer closed connection without sending complete message body (incomplete chunked read)"
+
+
+class _Pieces:
+    """A streamed body played out on the simulator's clock: each piece after its delay; a gap longer than the
+    read timeout is a `ReadTimeout`, a dropped stream a `RemoteProtocolError`, as httpx raises them."""
+
+    def __init__(self, simulator: Simulator, response: SimResponse, request: httpx.Request):
+        self.simulator, self.response, self.request = simulator, response, request
+        self.timeout = _read_timeout(request)
+        self.sent = 0
+        self.gave_up: str | None = "disconnected"  # until the last piece is read
+
+    def _step(self, delay: float) -> float:
+        """The wait before the next piece; raises ReadTimeout (after waiting the timeout) when too late."""
+        if self.timeout is not None and delay > self.timeout:
+            self.gave_up = "timed_out"
+            return -self.timeout
+        return delay
+
+    def _count(self) -> None:
+        self.sent += 1
+        if self.sent == len(self.response.stream.pieces) and not self.response.stream.drop:
+            self.gave_up = None  # the client has it all, even if it stops reading at [DONE]
+
+    def _end(self) -> None:
+        if self.response.stream.drop:
+            self.gave_up = None
+            raise _after_headers(httpx.RemoteProtocolError(DROPPED_MID_STREAM, request=self.request))
+        self.gave_up = None
+
+    def close(self) -> None:
+        if self.response.request_id:
+            self.simulator.stream_ended(self.response.request_id, self.sent, self.gave_up)
+            self.response.request_id = ""
+
+
+def _after_headers(error: httpx.TransportError) -> httpx.TransportError:
+    """Mark a transport error raised while a stream was read: the SDK had the 200 already and will not retry."""
+    error.after_headers = True
+    return error
+
+
+class _SyncPieces(_Pieces, httpx.SyncByteStream):
+    def __iter__(self):
+        clock = self.simulator.clock
+        for delay, data in self.response.stream.pieces:
+            wait = self._step(delay)
+            clock.sleep(abs(wait))
+            if wait < 0:
+                raise _after_headers(httpx.ReadTimeout("The read operation timed out", request=self.request))
+            self._count()
+            yield data
+        self._end()
+
+
+class _AsyncPieces(_Pieces, httpx.AsyncByteStream):
+    async def __aiter__(self):
+        clock = self.simulator.clock
+        for delay, data in self.response.stream.pieces:
+            wait = self._step(delay)
+            await clock.asleep(abs(wait))
+            if wait < 0:
+                raise _after_headers(httpx.ReadTimeout("The read operation timed out", request=self.request))
+            self._count()
+            yield data
+        self._end()
+
+    async def aclose(self) -> None:
+        self.close()
+
+
+def _to_httpx(response: SimResponse, request: httpx.Request, simulator: Simulator, asynchronous=False):
+    headers = list(response.headers.items())
+    if response.stream is not None:
+        pieces = (_AsyncPieces if asynchronous else _SyncPieces)(simulator, response, request)
+        return httpx.Response(response.status, headers=headers, stream=pieces, request=request)
+    return httpx.Response(response.status, headers=headers, content=response.body, request=request)
 
 
 class SimulatorTransport(httpx.BaseTransport):
@@ -40,7 +114,7 @@ class SimulatorTransport(httpx.BaseTransport):
         clock.sleep(response.latency)
         if response.drop:
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-        return _to_httpx(response, request)
+        return _to_httpx(response, request, self.simulator)
 
 
 class AsyncSimulatorTransport(httpx.AsyncBaseTransport):
@@ -56,7 +130,7 @@ class AsyncSimulatorTransport(httpx.AsyncBaseTransport):
         await clock.asleep(response.latency)
         if response.drop:
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-        return _to_httpx(response, request)
+        return _to_httpx(response, request, self.simulator, asynchronous=True)
 
 
 def http_client(simulator: Simulator, **kwargs) -> httpx.Client:

@@ -91,8 +91,27 @@ SLOW_DOWN = (
     "Your request rate increased too quickly. Please reduce your request rate to its previous level, then "
     "increase it gradually. Please try again in {duration}."
 )
+ARRAY_TOO_LONG = (
+    "Invalid '{param}': array too long. Expected an array with maximum length {limit}, but got an array with "
+    "length {n} instead."
+)
+EMBEDDING_TOKENS = (
+    "Requested {n} tokens, max {limit} tokens per request. (The simulator's bound, not a figure from the API.)"
+)
+INVALID_UNICODE = (
+    "We could not parse the JSON body of your request: it holds a lone surrogate (an invalid Unicode escape such "
+    "as \\ud800). Send valid UTF-8."
+)
 BODY_TOO_LARGE = "Request body too large: {size} bytes. The maximum is {limit} bytes."
-STREAMING_UNSUPPORTED = "This simulator does not stream responses; call again with stream=false."
+
+# wire: ../shared/reference/streaming.md §1.5, §2.4 and §4.
+STREAM_OPTIONS_WITHOUT_STREAM = "The 'stream_options' parameter is only allowed when 'stream' is enabled."
+UNRECOGNIZED_ARGUMENT = "Unrecognized request argument supplied: {names}"
+UNRECOGNIZED_ARGUMENTS = "Unrecognized request arguments supplied: {names}"
+UNKNOWN_PARAMETER = "Unknown parameter: '{param}'."
+PREVIOUS_RESPONSE_NOT_FOUND = "Previous response with id '{response_id}' not found."
+# Not captured: our wording for GET /v1/responses/{id} of an id never stored.
+RESPONSE_NOT_FOUND = "Response with id '{response_id}' not found."
 
 BILLING_MESSAGES = {
     "insufficient_quota": QUOTA,

@@ -348,5 +348,6 @@ else:
 # - Log and count retries; keep request ids; stop a batch at the first quota error.
 # - A circuit breaker saves a struggling dependency from pointless calls during a long outage.
 #
-# **Next:** you have finished the course — go back to [00 — Start here](00_start_here.ipynb) for the map,
+# **Next:** [10 — Streaming and the Responses API](10_streaming_and_responses.ipynb): the errors that arrive
+# after the 200. Or go back to [00 — Start here](00_start_here.ipynb) for the map,
 # or open [06 — The backoff lab](06_backoff_lab.ipynb) and try your own settings.

@@ -87,9 +87,20 @@ def reply_text(result: Any) -> str | None:
         return None
 
 
+def after_the_200(error: BaseException) -> bool:
+    """Raised while a stream was read: an error event, or a transport error the simulator marked as such."""
+    if isinstance(error, openai.APIStatusError):
+        return False
+    if isinstance(error, openai.APIError) and not isinstance(error, openai.APIConnectionError):
+        return True
+    return bool(getattr(error.__cause__, "after_headers", False))
+
+
 def sdk_would_retry(error: BaseException) -> bool:
     """Whether the official SDK retries this error by default: `retry.sdk_retries` for an answer; timeouts
-    and connection errors always."""
+    and connection errors always, unless they came after the 200 of a stream."""
+    if after_the_200(error):
+        return False
     if isinstance(error, openai.APIStatusError):
         return sdk_retries(error.status_code, error.response.headers)
     return isinstance(error, openai.APIConnectionError)  # timeouts included
@@ -104,7 +115,12 @@ def matching_entries(error: BaseException, catalog: tuple[Entry, ...] | None = N
         message = str(body.get("message") or "")
         found.sort(key=lambda e: not e.message_pattern().match(message))  # stable: catalog order otherwise
         return found
-    return [e for e in catalog if e.status is None and e.sdk_exception == type(error).__name__]
+    found = [e for e in catalog if e.status is None and e.sdk_exception == type(error).__name__]
+    streamed = after_the_200(error)
+    found.sort(key=lambda e: bool(e.trigger.get("json", {}).get("stream")) != streamed)
+    if isinstance(error, openai.APIError) and streamed:
+        found.sort(key=lambda e: (e.type, e.code) != (error.type, error.code))
+    return found
 
 
 __all__ = ["Failure", "Story", "class_name", "failure_of", "matching_entries", "reply_text", "sdk_would_retry", "tell"]
