@@ -47,8 +47,8 @@ def load_controls() -> dict:
     """Sliders for the load and the limits, shared by the dashboards."""
     return dict(
         clients=w.IntSlider(description="clients", value=20, min=1, max=100, **slider_style()),
-        requests=w.IntSlider(description="requests per client", value=3, min=1, max=5, **slider_style()),
-        rpm=preset_slider("limit (requests/min)", RPMS, 30),
+        requests=w.IntSlider(description="requests each", value=3, min=1, max=5, **slider_style()),
+        rpm=preset_slider("limit (req/min)", RPMS, 30),
         tpm=preset_slider("limit (tokens/min)", TPMS, 40_000),
         tokens=preset_slider("prompt (tokens)", TOKENS, 200),
         seed=w.IntText(description="seed", value=0, **control_style("200px")),

@@ -19,8 +19,10 @@ DPI = 100  # figures are drawn at the size they are shown: 1 figure pixel = 1 CS
 
 # Theme variables of JupyterLab, so the tables, messages and dimmed state read in the light and the dark theme.
 STYLE = """<style>
-.dash-wrap { column-gap: 12px; }
+.dash-output { display: flex !important; flex-flow: row wrap !important; align-items: flex-start; column-gap: 16px; }
+.dash-output .widget-html-content { line-height: 1.35; }
 .dash-output { transition: opacity 0.1s; }
+.dash-grid { display: grid !important; grid-template-columns: repeat(auto-fill, 290px); column-gap: 8px; }
 .dash-stale { opacity: 0.35; filter: grayscale(0.6); }
 .dash-status { font-size: var(--jp-ui-font-size1, 13px); color: var(--jp-ui-font-color2, #555); min-height: 1.4em; }
 .dash-table { border-collapse: collapse; font-size: var(--jp-ui-font-size1, 13px);
@@ -119,7 +121,7 @@ def control_style(width: str = "290px") -> dict:
     """Keyword arguments for a control: a fixed width so that the controls wrap in columns, aligned labels."""
     import ipywidgets as w
 
-    return dict(style={"description_width": "120px"}, layout=w.Layout(width=width))
+    return dict(style={"description_width": "125px"}, layout=w.Layout(width=width))
 
 
 def slider_style() -> dict:
@@ -169,10 +171,10 @@ class Dashboard:
         self._axes = None
         self.renders = 0
         self._cache: OrderedDict = OrderedDict()
-        wrap = w.Layout(display="flex", flex_flow="row wrap", align_items="center")
-        boxes = [w.Box(list(main), layout=wrap), w.Box(list(more), layout=wrap)]
+        # a grid of fixed-width cells: as many columns as fit (3 at 1366 px, 2 at 1024 px), labels aligned
+        boxes = [w.Box(list(main)), w.Box(list(more))]
         for box in boxes:
-            box.add_class("dash-wrap")
+            box.add_class("dash-grid")
         parts = [w.HTML(STYLE), boxes[0]]
         if more:
             folded = w.Accordion(children=[boxes[1]], selected_index=None)
@@ -181,7 +183,7 @@ class Dashboard:
         parts.append(
             w.HBox([*extra, self.message, self.status], layout=w.Layout(align_items="center", flex_flow="row wrap"))
         )
-        self.output = w.VBox([self.figure_html, self.table_html])
+        self.output = w.Box([self.figure_html, self.table_html])  # the table beside the figure if it fits
         self.output.add_class("dash-output")
         self.widget = w.VBox(parts + [self.output])
         self.widget.add_class("dash-controls")
