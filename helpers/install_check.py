@@ -106,20 +106,24 @@ def check_simulator() -> Check:
         return Check("simulated API", False, f"{exc.__class__.__name__}: {exc}", FIX_INSTALL)
 
 
+def each_check():
+    """The checks one by one, each run when asked for, so that its line can be printed as soon as it is known."""
+    yield check_python()
+    yield from (check_package(m, d) for m, d in PACKAGES.items())
+    yield check_widget_versions()
+    yield check_kernel()
+    yield check_simulator()
+
+
 def run_checks() -> list[Check]:
-    return [
-        check_python(),
-        *(check_package(m, d) for m, d in PACKAGES.items()),
-        check_widget_versions(),
-        check_kernel(),
-        check_simulator(),
-    ]
+    return list(each_check())
 
 
 def main() -> int:
-    checks = run_checks()
-    for check in checks:
-        print(check.line())
+    checks = []
+    for check in each_check():
+        print(check.line(), flush=True)
+        checks.append(check)
     failed = [c for c in checks if not c.ok]
     print("All good: the course is ready." if not failed else f"{len(failed)} problem(s) to fix first.")
     return 1 if failed else 0

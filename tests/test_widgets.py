@@ -125,3 +125,14 @@ def test_figures_are_drawn_at_the_size_shown():
         board = dashboard(debounce=0)
         assert round(board.figure.get_figwidth() * DPI) == WIDTH_PX
         assert f'width="{WIDTH_PX}"' in board.figure_html.value and "max-width:none" in board.figure_html.value
+
+
+def test_every_text_in_a_dashboard_figure_shows_at_10_px_or_more():
+    from matplotlib.text import Text
+
+    from helpers.widgets.common import DPI
+
+    for dashboard in (BackoffLab, StrategyRace, ThrottleLab):
+        figure = dashboard(debounce=0).figure
+        texts = [t for t in figure.findobj(Text) if t.get_text() and t.get_visible()]
+        assert texts and min(t.get_fontsize() * DPI / 72 for t in texts) >= 10
