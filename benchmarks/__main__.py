@@ -1,6 +1,6 @@
 """Run every benchmark: python -m benchmarks."""
 
-from . import experiments, inprocess, notebooks, occ, server, widgets
+from . import browser, experiments, inprocess, notebooks, occ, server, widgets
 
 if __name__ == "__main__":
     inprocess.run()
@@ -8,4 +8,5 @@ if __name__ == "__main__":
     occ.run()
     experiments.run()
     widgets.run()
+    browser.run()  # prints a 'skipped' line where Chromium or Playwright is missing
     notebooks.run()
