@@ -1,6 +1,6 @@
 """Run every benchmark: python -m benchmarks."""
 
-from . import experiments, inprocess, notebooks, occ, server, streaming, widgets
+from . import browser, experiments, inprocess, notebooks, occ, server, streaming, widgets
 
 if __name__ == "__main__":
     inprocess.run()
@@ -9,4 +9,5 @@ if __name__ == "__main__":
     occ.run()
     experiments.run()
     widgets.run()
+    browser.run()  # prints a 'skipped' line where Chromium or Playwright is missing
     notebooks.run()

@@ -106,14 +106,22 @@ def check_simulator() -> Check:
         return Check("simulated API", False, f"{exc.__class__.__name__}: {exc}", FIX_INSTALL)
 
 
-def run_checks() -> list[Check]:
-    return [
-        check_python(),
-        *(check_package(m, d) for m, d in PACKAGES.items()),
-        check_widget_versions(),
-        check_kernel(),
-        check_simulator(),
-    ]
+def interpreter_checks() -> list[Check]:
+    """This Python and the course's packages in it: quick, and enough to tell whether it is the right Python."""
+    return [check_python(), *(check_package(m, d) for m, d in PACKAGES.items())]
+
+
+def slower_checks():
+    """The rest, one by one, each run when asked for, so that its line can be printed as soon as it is known."""
+    yield check_widget_versions()
+    yield check_kernel()
+    yield check_simulator()
+
+
+def run_checks():
+    """Every check, yielded as it finishes, so that notebook 00 prints each line as soon as it is known."""
+    yield from interpreter_checks()
+    yield from slower_checks()
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,13 +160,16 @@ def wrong_interpreter(checks: list[Check]) -> str | None:
 
 
 def main() -> int:
-    checks = run_checks()
+    checks = interpreter_checks()
     elsewhere = wrong_interpreter(checks)
     if elsewhere:
         print(elsewhere)
         return 1
     for check in checks:
-        print(check.line())
+        print(check.line(), flush=True)
+    for check in slower_checks():
+        print(check.line(), flush=True)
+        checks.append(check)
     failed = [c for c in checks if not c.ok]
     print("All good: the course is ready." if not failed else f"{len(failed)} problem(s) to fix first.")
     return 1 if failed else 0

@@ -71,11 +71,18 @@ def to_png(fig: Figure, dpi: int = 80) -> bytes:
     return buffer.getvalue()
 
 
-def to_html(fig: Figure, dpi: int = 80) -> str:
-    """An <img> with the figure inline and its alt text, for HTML widgets and notebooks."""
+def to_html(fig: Figure, dpi: int = 80, width: int | None = None) -> str:
+    """An <img> with the figure inline and its alt text, for HTML widgets and notebooks. With `width` (CSS
+    pixels, drawn at that size) the image keeps its size and never shrinks; without, it fits the output."""
     data = base64.b64encode(to_png(fig, dpi)).decode("ascii")
     alt = html.escape(getattr(fig, "alt_text", "") or "figure", quote=True)
-    return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
+    if width is None:
+        return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
+    height = round(fig.get_figheight() * dpi)
+    return (
+        f'<img src="data:image/png;base64,{data}" alt="{alt}" width="{width}" height="{height}" '
+        f'style="width:{width}px;height:{height}px;max-width:none">'
+    )
 
 
 def show(fig: Figure) -> None:
@@ -85,15 +92,45 @@ def show(fig: Figure) -> None:
     display(HTML(to_html(fig, dpi=96)))
 
 
+def legend_above(ax: Axes, handles=None, labels=None, ncols: int = 3) -> float:
+    """A legend in a row above the axes, outside the data (the title, if any, goes above it)."""
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    ax.legend(
+        handles,
+        labels,
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncols=ncols,
+        fontsize=8,
+        frameon=False,
+        borderaxespad=0.2,
+        handlelength=1.5,
+        columnspacing=1.0,
+    )
+    rows = math.ceil(len(labels) / ncols)
+    return 4 + 12 * rows  # the title's pad, in points, to sit above the legend
+
+
 # -- the retry timeline ---------------------------------------------------------------------------------
+def _timeline_title(m) -> str:
+    if m.rate_limited == 0:
+        return "Every request fit under the limit"
+    if m.gave_up:
+        return "Retries pile onto the limit and some requests give up"
+    if m.rate_limited > m.successes:
+        return "Most attempts are refused, but every request gets through"
+    return "A few attempts are refused; every request gets through"
+
+
 def retry_timeline(result, ax: Axes | None = None, max_clients: int = 40) -> Figure:
-    """Every attempt as a mark at its time, one row per client; waits as lines; the limit's refills drawn."""
+    """Every attempt as a mark at its time, one row per client; waits as lines; requests given up ringed; the
+    limit's refills as ticks along the time axis."""
     fig, ax = _figure(ax, (9, 5))
     rows = [row for row in result.trace if row.client < max_clients]
     m, rpm = result.metrics, result.params["rpm"]
     waits = [((row.time, row.client), (row.time + row.wait, row.client)) for row in rows if row.wait is not None]
     ax.add_collection(LineCollection(waits, colors=OKABE_ITO["grey"], linewidths=0.8, alpha=0.6, zorder=1))
-    present = []
     for kind in sorted({row.kind for row in rows}, key=lambda k: list(OUTCOMES).index(k) if k in OUTCOMES else 99):
         label, colour, marker = OUTCOMES.get(kind, OTHER)
         points = [(row.time, row.client) for row in rows if row.kind == kind]
@@ -108,41 +145,43 @@ def retry_timeline(result, ax: Axes | None = None, max_clients: int = 40) -> Fig
             markeredgecolor="black" if marker in "os^vDP" else colour,
             markeredgewidth=0.3,
         )
-        present.append(label)
+    given_up = [(row.time, row.client) for row in rows if row.final and row.kind is not Kind.OK]
+    if given_up:
+        ax.plot(
+            *zip(*given_up),
+            linestyle="none",
+            marker="o",
+            markersize=10,
+            markerfacecolor="none",
+            markeredgecolor=OKABE_ITO["vermillion"],
+            markeredgewidth=1.5,
+            zorder=4,
+            label="given up here",
+        )
     end = max((row.time for row in rows), default=1.0)
     interval = 60.0 / rpm
-    if end / interval <= 150:  # one faint line per refilled request, where there is room to see them
-        ticks = [k * interval for k in range(1, int(end / interval) + 1)]
-        ax.vlines(
-            ticks,
-            0,
-            1,
-            transform=ax.get_xaxis_transform(),
-            colors=OKABE_ITO["grey"],
-            linewidths=0.4,
-            alpha=0.35,
-            zorder=0,
-        )
     handles, labels = ax.get_legend_handles_labels()
     handles.append(Line2D([], [], color=OKABE_ITO["grey"], linewidth=0.8))
-    labels.append(f"wait before a retry; faint lines: one request refills every {interval:g} s ({rpm} RPM)")
-    ax.legend(handles, labels, loc="upper right", fontsize=8, framealpha=0.9)
+    labels.append("wait")
+    if end / interval <= 150:  # a tick under the axis per refilled request, where there is room to see them
+        ticks = [k * interval for k in range(1, int(end / interval) + 1)]
+        ax.vlines(ticks, 0, 0.025, transform=ax.get_xaxis_transform(), colors=OKABE_ITO["black"], linewidths=1.0)
+        handles.append(Line2D([], [], color=OKABE_ITO["black"], linewidth=1.0, marker="|", linestyle="none"))
+        labels.append(f"refill: 1 request per {interval:g} s ({rpm} RPM)")
+    pad = legend_above(ax, handles, labels, ncols=3)
     shown_clients = min(max_clients, result.params["clients"])
-    ax.set_ylim(-0.7, shown_clients - 0.3 + max(2.5, 0.45 * shown_clients))  # room above the rows for the legend
+    ax.set_ylim(-0.7, shown_clients - 0.3)
+    ax.set_xlim(left=-0.02 * max(end, 1.0))
     ax.set_xlabel("time (simulated seconds)")
     ax.set_ylabel("client")
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     shown = f" (first {max_clients} clients)" if result.params["clients"] > max_clients else ""
-    ax.set_title(
-        f"{m.successes} of {m.requests} requests succeeded after {m.attempts} attempts; "
-        f"{m.rate_limited} hit the limit{shown}",
-        fontsize=10,
-    )
+    ax.set_title(_timeline_title(m) + shown, fontsize=10, loc="left", pad=pad)
     alt = (
         f"Timeline of {m.attempts} attempts by {result.params['clients']} clients over {end:.0f} simulated "
         f"seconds against a limit of {rpm} requests per minute. Outcomes: "
         + ", ".join(f"{n} × {OUTCOMES.get(k, OTHER)[0]}" for k, n in Counter(r.kind for r in rows).items())
-        + "."
+        + f"; {len(given_up)} requests given up."
     )
     return _finish(fig, alt)
 
@@ -220,11 +259,24 @@ def bucket_level(result, ax: Axes | None = None) -> Figure:
 
 
 # -- goodput against the limit -----------------------------------------------------------------------
-def goodput(result, ax: Axes | None = None, bin_s: float = 1.0) -> Figure:
-    """Successes per second (goodput) and attempts per second (offered load) against the limit line."""
+def _bin_seconds(limit_rps: float) -> float:
+    """A bin long enough to hold about two requests at the limit, in round steps: 1, 2, 5, 10, 20, 30, 60 s."""
+    for step in (1.0, 2.0, 5.0, 10.0, 20.0, 30.0):
+        if step * limit_rps >= 2:
+            return step
+    return 60.0
+
+
+def goodput(result, ax: Axes | None = None, bin_s: float | None = None, title: str | None = None) -> Figure:
+    """Successes per second (goodput) and attempts per second (offered load) against the limit line. The y axis
+    is scaled to the limit, so goodput and the limit read clearly; what rises above (the burst a full bucket lets
+    through at the start, a storm of retries) is clipped and its peak written on the plot. Bins are long enough
+    to hold a couple of requests at the limit (`bin_s` chooses)."""
     fig, ax = _figure(ax)
     if not result.trace:
         return _finish(fig, "No attempts were made.")
+    limit = result.metrics.limit_rps
+    bin_s = bin_s or _bin_seconds(limit)
     end = max(row.time for row in result.trace)
     bins = max(1, math.ceil((end + 1e-9) / bin_s))
     offered, good = [0] * bins, [0] * bins
@@ -232,26 +284,36 @@ def goodput(result, ax: Axes | None = None, bin_s: float = 1.0) -> Figure:
         index = min(bins - 1, int(row.time / bin_s))
         offered[index] += 1
         good[index] += row.kind is Kind.OK
-    starts = [i * bin_s for i in range(bins)]
+    starts = [i * bin_s for i in range(bins + 1)]
     per_s = 1.0 / bin_s
-    ax.step(starts, [o * per_s for o in offered], where="post", color=SERIES[1], label="offered load (attempts/s)")
-    ax.step(
-        starts, [g * per_s for g in good], where="post", color=SERIES[2], linewidth=2, label="goodput (successes/s)"
-    )
-    limit = result.metrics.limit_rps
+    offered_rate = [o * per_s for o in offered]
+    good_rate = [g * per_s for g in good]
+    ax.stairs(offered_rate, starts, color=SERIES[1], label="offered load (attempts/s)")
+    ax.stairs(good_rate, starts, color=SERIES[2], linewidth=2, label="goodput (successes/s)")
     ax.axhline(limit, color=OKABE_ITO["black"], linestyle=":", label=f"limit ({limit * 60:g} requests/min)")
+    top = 4 * limit
+    ax.set_ylim(0, top)
+    clipped = [
+        (f"offered load up to {max(offered_rate):.3g}/s", SERIES[1], max(offered_rate)),
+        (f"start: a full bucket lets {good[0]} through", SERIES[2], max(good_rate)),
+    ]
+    notes = [(text, colour) for text, colour, peak in clipped if peak > top]
+    for k, (text, colour) in enumerate(notes):
+        ax.text(
+            0.99, 0.96 - 0.14 * k, "↑ " + text, transform=ax.transAxes, ha="right", va="top", fontsize=8, color=colour
+        )
     ax.set_xlabel("time (simulated seconds)")
     ax.set_ylabel("requests per second")
-    ax.legend(loc="upper right", fontsize=8)
+    pad = legend_above(ax, ncols=3)
+    share = result.metrics.goodput_share
+    if title is None:
+        title = "Goodput keeps up with the limit" if share >= 0.9 else "Goodput falls short of what the limit allows"
+    ax.set_title(title, fontsize=10, loc="left", pad=pad)
     wasted = sum(offered) - sum(good)
-    ax.set_title(
-        f"{wasted} of {sum(offered)} attempts were refused or failed; the successes used "
-        f"{result.metrics.goodput_share:.0%} of what the limit allowed",
-        fontsize=10,
-    )
     alt = (
         f"Offered load and goodput per {bin_s:g} s against a limit of {limit:.2f} requests per second; "
-        f"{sum(good)} successes out of {sum(offered)} attempts."
+        f"{sum(good)} successes out of {sum(offered)} attempts, {wasted} refused or failed; the successes used "
+        f"{share:.0%} of what the limit allowed."
     )
     return _finish(fig, alt)
 
@@ -262,37 +324,54 @@ def _latencies(result) -> list[float]:
     return sorted(row.time - row.ready + latency_s for row in result.trace if row.kind is Kind.OK)
 
 
-def latency_cdf(results: Mapping[str, object], ax: Axes | None = None) -> Figure:
-    """For each strategy, the share of requests answered within a given time (successes only)."""
+def latency_cdf(results: Mapping[str, object], ax: Axes | None = None, xmax: float | None = None) -> Figure:
+    """For each strategy, the share of requests answered within a given time (successes only); each curve is
+    labelled at its end, where the share it reached can be read."""
     fig, ax = _figure(ax)
-    medians, answered = {}, {}
+    medians, answered, ends = {}, {}, []
     for i, (name, result) in enumerate(results.items()):
         values = _latencies(result)
         answered[name] = len(values) / max(1, result.metrics.requests)
         if not values:
             continue
         shares = [(k + 1) / result.metrics.requests for k in range(len(values))]
+        colour = SERIES[i % len(SERIES)]
         ax.step(
             values,
             shares,
             where="post",
-            color=SERIES[i % len(SERIES)],
+            color=colour,
             label=name,
             linestyle=("-", "--", "-.", ":")[i % 4],
             linewidth=1.8,
         )
+        ends.append([values[-1], shares[-1], name, colour])
         medians[name] = values[len(values) // 2]
+    right = xmax if xmax is not None else max((e[0] for e in ends), default=1.0) * 1.02
+    ax.set_xlim(0, right)
+    ax.set_ylim(0, 1.02)
+    ends.sort(key=lambda e: e[1])
+    for k in range(1, len(ends)):  # keep labels of curves that end at the same height apart
+        ends[k][1] = max(ends[k][1], ends[k - 1][1] + 0.07)
+    for x, y, name, colour in ends:
+        ax.annotate(
+            f"{name} ({answered[name]:.0%})",
+            xy=(min(x, right), y),
+            xytext=(-3, 3),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color=colour,
+            fontweight="bold",
+        )
     ax.set_xlabel("time from first attempt to answer (simulated seconds)")
     ax.set_ylabel("share of requests answered")
-    ax.set_ylim(0, 1.02)
-    ax.legend(loc="lower right", fontsize=8)
     most = max(answered, key=answered.get) if answered else "none"
-    ax.set_title(
-        f"'{most}' answers the most requests ({answered.get(most, 0):.0%}); curves that stop short "
-        "of 1 gave up on the rest",
-        fontsize=10,
+    ax.set_title(f"'{most}' answers the most requests", fontsize=10, loc="left")
+    alt = "Cumulative latency per strategy: " + "; ".join(
+        f"{n} median {v:.1f} s, {answered[n]:.0%} answered" for n, v in medians.items()
     )
-    alt = "Cumulative latency per strategy: " + "; ".join(f"{n} median {v:.1f} s" for n, v in medians.items())
     return _finish(fig, alt)
 
 
@@ -300,28 +379,32 @@ def work_and_drain(results: Mapping[str, object], axes: Sequence[Axes] | None = 
     """Two panels: work amplification (attempts per success) and time to drain, per strategy."""
     if axes is None:
         fig = Figure(figsize=(9, 3.8), layout="constrained")
-        axes = fig.subplots(1, 2)
+        axes = fig.subplots(1, 2, sharey=True)
     fig = axes[0].figure
     names = list(results)
     amplification = [min(results[n].metrics.amplification, 1e6) for n in names]
     drain = [results[n].metrics.drain_time_s for n in names]
     colours = [SERIES[i % len(SERIES)] for i in range(len(names))]
     hatches = ["", "//", "..", "xx"]
-    for ax, values, label in (
-        (axes[0], amplification, "attempts per success"),
-        (axes[1], drain, "time to drain (simulated seconds)"),
+    positions = list(range(len(names)))[::-1]  # the first strategy on top, as in the table
+    for ax, values, label, title in (
+        (axes[0], amplification, "attempts per success", "work (less is better)"),
+        (axes[1], drain, "simulated seconds", "time to drain (less is better)"),
     ):
-        bars = ax.bar(names, values, color=colours, edgecolor="black")
+        bars = ax.barh(positions, values, color=colours, edgecolor="black", height=0.6)
         for bar, hatch in zip(bars, hatches * 4):
             bar.set_hatch(hatch)
-        ax.bar_label(bars, fmt="%.1f", fontsize=8)
-        ax.set_ylabel(label)
-        ax.set_xlabel("strategy")
-        ax.tick_params(axis="x", labelrotation=15, labelsize=8)
+        ax.bar_label(bars, fmt="%.1f", fontsize=8, padding=2)
+        ax.set_xlabel(label)
+        ax.set_xlim(0, max(values, default=1) * 1.25 or 1)
+        ax.set_title(title, fontsize=9, loc="left")
+        ax.set_yticks(positions, names, fontsize=8)
+    axes[0].set_ylabel("strategy")
+    axes[1].tick_params(labelleft=False)
     cheapest = names[amplification.index(min(amplification))]
     fastest = names[drain.index(min(drain))]
     gave_up = results[fastest].metrics.gave_up
-    caveat = f", but gives up on {gave_up} requests" if gave_up else ""
+    caveat = ", but gives up on some requests" if gave_up else ""
     fig.suptitle(f"'{cheapest}' wastes the fewest attempts; '{fastest}' ends first{caveat}", fontsize=10)
     alt = "Work amplification and time to drain per strategy: " + "; ".join(
         f"{n}: {a:.1f} attempts per success, drained in {d:.0f} s" for n, a, d in zip(names, amplification, drain)

@@ -8,43 +8,25 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
-import uuid
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from tools import jupyterlab
+from tools.jupyterlab import CHROMIUM, FLAGS
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 ROOT = Path(__file__).resolve().parent.parent
 WIDGET_ERRORS = ("Error displaying widget", "Failed to load model class", "model not found")
 
 if not Path(CHROMIUM).exists():
     pytest.skip("Chromium is not installed (apt-get install chromium); CI installs it", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -66,57 +48,23 @@ def lab(tmp_path_factory):
         ),
         root / "widgets_check.ipynb",
     )
-    port, token = _free_port(), uuid.uuid4().hex
-    home = tmp_path_factory.mktemp("jupyter-home")
-    settings = home / "settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    # render every cell, not just those on screen, so the page holds all outputs for the assertions
-    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--ServerApp.disable_check_xsrf=False",
-            "--LabApp.news_url=",
-            "--LabServerApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            *(["--allow-root"] if os.geteuid() == 0 else []),
-        ],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    nbformat.write(
+        new_notebook(
+            cells=[
+                new_code_cell("from helpers.widgets import BackoffLab, StrategyRace, ThrottleLab"),
+                *(new_code_cell(f"{name}()") for name in ("BackoffLab", "StrategyRace", "ThrottleLab")),
+            ],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        ),
+        root / "dashboards_check.ipynb",
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("JupyterLab did not start: " + server.stderr.read().decode(errors="replace")[-2000:])
-            time.sleep(0.3)
-    yield base, token
-    server.terminate()
+    home = tmp_path_factory.mktemp("jupyter-home")
     try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
+        base, token, server = jupyterlab.start(root, home)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield base, token, home
+    jupyterlab.stop(server)
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +76,7 @@ def browser():
 
 
 def _open(browser, lab, name: str):
-    base, token = lab
+    base, token, _home = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/lab/tree/{name}?reset&token={token}", wait_until="domcontentloaded")  # no restored tabs
     page.wait_for_selector(".jp-Notebook", timeout=60_000)
@@ -195,6 +143,7 @@ def test_backoff_lab_slider_changes_plot_and_metrics_and_explorer_speaks_chinese
         "() => /[\\u4e00-\\u9fff]{6,}/.test(document.querySelectorAll('.jp-Cell')[1].innerText)", timeout=15_000
     )
     assert page.locator(".jp-Cell").nth(1).inner_text() != explorer_text
+    _chinese_glyphs_come_from_a_cjk_font(page)
     _no_widget_errors(page)
     page.screenshot(path=str(tmp_path / "explorer_zh.png"), full_page=True)
 
@@ -220,3 +169,84 @@ def test_a_solution_never_runs_with_run_all_and_loads_when_asked(browser, lab):
         timeout=30_000,
     )
     _no_widget_errors(page)
+
+
+def _cjk_families() -> set[str]:
+    """The font families installed here that cover Chinese, as fontconfig reports them."""
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    return {name.strip() for line in listed.splitlines() for name in line.split(",") if name.strip()}
+
+
+def _chinese_glyphs_come_from_a_cjk_font(page) -> None:
+    """Ask Chromium (DevTools protocol) which fonts drew the explorer's Chinese title: reading the text would pass
+    even when every character is a box."""
+    families = _cjk_families()
+    assert families, "no font covers Chinese here: install fonts-wqy-zenhei or fonts-noto-cjk (.ci/run does)"
+    heading = page.locator(".jp-Cell").nth(1).locator("[lang='zh-Hans'] h3").first
+    text = heading.inner_text()
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    assert han >= 2, text
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
+    found = cdp.send("DOM.performSearch", {"query": "[lang='zh-Hans'] h3"})
+    assert found["resultCount"] >= 1
+    ids = cdp.send("DOM.getSearchResults", {"searchId": found["searchId"], "fromIndex": 0, "toIndex": 1})
+    node = {"nodeId": ids["nodeIds"][0]}
+    child = cdp.send("DOM.describeNode", {"nodeId": node["nodeId"], "depth": 1})["node"]["children"][0]
+    text_node = cdp.send("DOM.pushNodesByBackendIdsToFrontend", {"backendNodeIds": [child["backendNodeId"]]})
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": text_node["nodeIds"][0]})["fonts"]
+    from_cjk = sum(f["glyphCount"] for f in fonts if f["familyName"] in families)
+    assert from_cjk >= han, f"Chinese drawn with {fonts}, none of the CJK fonts {sorted(families)}"
+
+
+@pytest.mark.parametrize(
+    "viewport,theme", [((1366, 768), "light"), ((1024, 700), "light"), ((1024, 700), "dark")], ids=str
+)
+def test_dashboards_read_well_and_dim_what_is_out_of_date(browser, lab, viewport, theme, tmp_path):
+    base, token, home = lab
+    jupyterlab.set_theme(home, theme)
+    try:
+        page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        page.goto(f"{base}/lab/tree/dashboards_check.ipynb?reset&token={token}", wait_until="domcontentloaded")
+        page.get_by_text(re.compile(r"Python 3 \| Idle")).first.wait_for(timeout=60_000)
+        _run_all(page)
+        page.wait_for_function("document.querySelectorAll('.jp-OutputArea img[alt]').length >= 3", timeout=60_000)
+        _no_widget_errors(page)
+        if theme == "dark":
+            assert page.evaluate("document.body.dataset.jpThemeLight") == "false"
+        # figures drawn at the size shown: the image's pixels are CSS pixels, so 8-point text at 100 dpi is 11 px
+        sizes = page.evaluate(
+            "[...document.querySelectorAll('.jp-OutputArea img[alt]')].map(i => "
+            "[i.naturalWidth, i.getBoundingClientRect().width])"
+        )
+        assert sizes and all(natural == shown for natural, shown in sizes), sizes
+        # nothing clipped: every control inside its output, no label or readout cut short
+        clipped = page.evaluate(
+            """() => [...document.querySelectorAll('.jp-OutputArea-output')].flatMap(out => {
+                 const box = out.getBoundingClientRect();
+                 return [...out.querySelectorAll('.widget-slider, .widget-dropdown, .widget-checkbox')].filter(c => {
+                   const r = c.getBoundingClientRect();
+                   const cut = [...c.querySelectorAll('.widget-label, .widget-readout')]
+                       .some(e => e.scrollWidth > e.clientWidth + 1);
+                   return r.width > 0 && (r.right > box.right + 1 || cut);
+                 }).map(c => c.innerText);
+               })"""
+        )
+        assert clipped == [], clipped
+        # settings that cannot run: the old figure and table dim and say they are out of date
+        throttle = page.locator(".jp-Cell-outputArea").nth(3)
+        throttle.get_by_text("more settings").click()
+        for label, key in (("limit (tokens/min)", "Home"), ("prompt (tokens)", "End")):
+            handle = throttle.locator(f".widget-slider:has(.widget-label:text-is('{label}')) .noUi-handle")
+            handle.focus()
+            page.keyboard.press(key)
+        throttle.get_by_text(re.compile("can never fit")).wait_for(timeout=30_000)
+        throttle.locator(".dash-output.dash-stale").wait_for(timeout=5_000)
+        assert "out of date" in throttle.locator(".dash-status").inner_text()
+        opacity = throttle.locator(".dash-output").evaluate("e => getComputedStyle(e).opacity")
+        assert float(opacity) < 0.5
+        page.screenshot(path=str(tmp_path / f"dashboards_{viewport[0]}_{theme}.png"))
+    finally:
+        jupyterlab.set_theme(home, "light")

@@ -88,3 +88,51 @@ def test_throttle_lab_proactive_pacing_avoids_429s():
     assert proactive.metrics.rate_limited == 0 and proactive.metrics.successes == proactive.metrics.requests
     lab.set(tokens=8000, tpm=1000)
     assert "can never fit" in lab.message.value
+
+
+@pytest.mark.parametrize("dashboard", [BackoffLab, StrategyRace, ThrottleLab])
+def test_an_update_in_place_draws_what_a_fresh_figure_draws(dashboard):
+    from helpers import plots
+
+    board = dashboard(debounce=0)
+    board.set(clients=35, seed=3)
+    board.set(clients=12, seed=5)  # the same figure, drawn over twice
+    fresh = board.fresh_figure(board.result)
+    assert board.figure is not fresh
+    assert plots.to_png(board.figure, 100) == plots.to_png(fresh, 100)
+    assert board.figure.alt_text == fresh.alt_text
+
+
+def test_results_are_cached_by_settings_and_stale_output_is_marked():
+    lab = BackoffLab(debounce=0)
+    first = lab.result
+    lab.set(seed=1)
+    lab.set(seed=0)
+    assert lab.result is first  # back to settings seen before: no re-run
+    assert "dash-stale" not in lab.output._dom_classes and lab.status.value == ""
+    lab.set(cap=0.5, base=10.0)
+    assert "dash-stale" in lab.output._dom_classes and "out of date" in lab.status.value
+    lab.set(clients=100, requests=5, max_attempts=10, cap=16.0, base=0.5)
+    assert "dash-stale" in lab.output._dom_classes and "press Run" in lab.message.value
+    lab.run_button.click()
+    assert "dash-stale" not in lab.output._dom_classes
+
+
+def test_figures_are_drawn_at_the_size_shown():
+    from helpers.widgets.common import DPI, WIDTH_PX
+
+    for dashboard in (BackoffLab, StrategyRace, ThrottleLab):
+        board = dashboard(debounce=0)
+        assert round(board.figure.get_figwidth() * DPI) == WIDTH_PX
+        assert f'width="{WIDTH_PX}"' in board.figure_html.value and "max-width:none" in board.figure_html.value
+
+
+def test_every_text_in_a_dashboard_figure_shows_at_10_px_or_more():
+    from matplotlib.text import Text
+
+    from helpers.widgets.common import DPI
+
+    for dashboard in (BackoffLab, StrategyRace, ThrottleLab):
+        figure = dashboard(debounce=0).figure
+        texts = [t for t in figure.findobj(Text) if t.get_text() and t.get_visible()]
+        assert texts and min(t.get_fontsize() * DPI / 72 for t in texts) >= 10

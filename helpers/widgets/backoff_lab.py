@@ -1,22 +1,36 @@
 """The backoff lab: choose a retry strategy and a load, and watch every retry land against the limit.
 
-Plots and metrics follow every change (debounced, so a fast slider gives one render, not a queue). Small
-experiments run at once; large ones wait for the Run button and show a progress bar. Invalid settings
-show a message, never a traceback. Everything can be driven from code: `lab.set(clients=50)`.
+Plots and metrics follow every change at once (a slider sends its value when a drag ends, so a drag gives one
+render, not a queue). Small experiments run at once; large ones wait for the Run button and show a progress
+bar. Invalid settings show a message, never a traceback, and dim the last figure. Everything can be driven from
+code: `lab.set(clients=50)`.
 """
 
 from __future__ import annotations
 
 import ipywidgets as w
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .. import plots
 from ..experiments.engine import run_load
 from ..retry import STRATEGIES, MaxAttempts, RetryAfter, RetryPolicy, get_strategy
-from .common import DEBOUNCE_S, Dashboard, message_html, metrics_rows, table_html
+from .common import DEBOUNCE_S, Dashboard, control_style, message_html, metrics_rows, slider_style, table_html
 
 LARGE = 2500  # clients × requests × attempts above which the lab waits for the Run button
-STYLE = dict(style={"description_width": "150px"}, layout=w.Layout(width="420px"))
+
+# Ranges over orders of magnitude move in round, roughly logarithmic steps.
+BASES = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+CAPS = (0.5, 1.0, 2.0, 5.0, 10.0, 16.0, 30.0, 50.0, 60.0, 120.0, 300.0)
+RPMS = (6, 10, 20, 30, 60, 100, 200, 300, 600)
+TPMS = (1_000, 2_000, 5_000, 10_000, 20_000, 40_000, 100_000, 200_000, 500_000, 1_000_000)
+TOKENS = (10, 20, 50, 100, 200, 500, 1_000, 2_000, 4_000, 8_000)
+
+
+def preset_slider(description: str, values, value, unit: str = ""):
+    """A slider over round values spread over orders of magnitude, its readout with thousands separators."""
+    options = [(f"{v:,g}{unit}", v) for v in values]
+    return w.SelectionSlider(description=description, options=options, value=value, **slider_style())
 
 
 def dashboard_policy(strategy: str, base: float, cap: float, max_attempts: int, retry_after: bool) -> RetryPolicy:
@@ -32,12 +46,12 @@ def dashboard_policy(strategy: str, base: float, cap: float, max_attempts: int, 
 def load_controls() -> dict:
     """Sliders for the load and the limits, shared by the dashboards."""
     return dict(
-        clients=w.IntSlider(description="clients", value=20, min=1, max=100, **STYLE),
-        requests=w.IntSlider(description="requests per client", value=3, min=1, max=5, **STYLE),
-        rpm=w.IntSlider(description="limit (requests/min)", value=30, min=6, max=600, step=6, **STYLE),
-        tpm=w.IntSlider(description="limit (tokens/min)", value=40_000, min=1_000, max=1_000_000, step=1_000, **STYLE),
-        tokens=w.IntSlider(description="prompt size (tokens)", value=200, min=10, max=8_000, step=10, **STYLE),
-        seed=w.IntText(description="seed", value=0, style=STYLE["style"], layout=w.Layout(width="250px")),
+        clients=w.IntSlider(description="clients", value=20, min=1, max=100, **slider_style()),
+        requests=w.IntSlider(description="requests each", value=3, min=1, max=5, **slider_style()),
+        rpm=preset_slider("limit (req/min)", RPMS, 30),
+        tpm=preset_slider("limit (tokens/min)", TPMS, 40_000),
+        tokens=preset_slider("prompt (tokens)", TOKENS, 200),
+        seed=w.IntText(description="seed", value=0, **control_style("200px")),
     )
 
 
@@ -47,33 +61,37 @@ def backoff_controls() -> dict:
             description="strategy",
             value="full_jitter",
             options=[(s.label, s.name) for s in STRATEGIES.values()],
-            **STYLE,
+            **control_style(),
         ),
-        retry_after=w.Checkbox(description="honour Retry-After", value=False, indent=False),
-        base=w.FloatSlider(description="base (s)", value=0.5, min=0.05, max=10, step=0.05, **STYLE),
-        cap=w.FloatSlider(description="cap (s)", value=16, min=1, max=300, step=1, **STYLE),
-        max_attempts=w.IntSlider(description="max attempts", value=6, min=1, max=10, **STYLE),
+        retry_after=w.Checkbox(
+            description="honour Retry-After", value=False, indent=False, layout=w.Layout(width="290px")
+        ),
+        base=preset_slider("base", BASES, 0.5, " s"),
+        cap=preset_slider("cap", CAPS, 16.0, " s"),
+        max_attempts=w.IntSlider(description="max attempts", value=6, min=1, max=10, **slider_style()),
     )
 
 
 class BackoffLab(Dashboard):
     SLIDERS = ("base", "cap", "max_attempts", "clients", "requests", "rpm", "tpm", "tokens")
     LOAD_SLIDERS = ("max_attempts", "clients", "requests", "tokens")
+    FIGSIZE = (6.0, 4.6)
 
     def __init__(self, *, debounce: float = DEBOUNCE_S, **values):
         backoff, load = backoff_controls(), load_controls()
         for name, control in {**backoff, **load}.items():
             setattr(self, name, control)
-        self.throttle = w.Checkbox(description="client-side throttle", value=False, indent=False)
+        self.throttle = w.Checkbox(
+            description="client-side throttle", value=False, indent=False, layout=w.Layout(width="290px")
+        )
         self.run_button = w.Button(
-            description="Run", button_style="primary", icon="play", layout=w.Layout(display="none")
+            description="Run", button_style="primary", icon="play", layout=w.Layout(display="none", width="80px")
         )
         self.progress = w.FloatProgress(min=0, max=1, description="running", layout=w.Layout(display="none"))
-        left = list(backoff.values())
-        right = [load[n] for n in ("clients", "requests", "rpm", "tpm", "tokens")] + [self.throttle, self.seed]
-        self._setup(
-            left + right, debounce, lambda _: w.HBox([w.VBox(left), w.VBox(right + [self.run_button, self.progress])])
-        )
+        main = [backoff[n] for n in ("strategy", "retry_after", "base", "cap", "max_attempts")]
+        main += [load[n] for n in ("clients", "requests", "rpm")]
+        more = [load["tpm"], load["tokens"], self.throttle, load["seed"]]
+        self._setup(main + more, debounce, main, more, extra=[self.run_button, self.progress])
         self.run_button.on_click(lambda _: self.render())
         self._start(values)
 
@@ -103,10 +121,11 @@ class BackoffLab(Dashboard):
     def _on_change(self, *_ignored) -> None:
         large = self.size > LARGE
         self.run_button.layout.display = "" if large else "none"
-        if large:
+        if large and self.settings() not in self._cache:
             self.message.value = message_html(
                 f"A large experiment (up to {self.size:,} attempts): press Run when your settings are ready.", "info"
             )
+            self.mark_stale()
             return
         self.render()
 
@@ -123,18 +142,23 @@ class BackoffLab(Dashboard):
     def _show_progress(self, share: float) -> None:
         self.progress.value = share
 
-    def draw(self, result) -> Figure:
-        fig = Figure(figsize=self.FIGSIZE)  # fixed margins: constrained layout would double the render time
-        top, bottom = fig.subplots(2, 1, height_ratios=[2, 1])
-        fig.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=0.08, hspace=0.32)
+    def axes(self, fig: Figure) -> list[Axes]:
+        top, bottom = fig.subplots(2, 1, height_ratios=[2, 1], sharex=True)
+        fig.subplots_adjust(left=0.1, right=0.98, top=0.86, bottom=0.1, hspace=0.55)
+        return [top, bottom]
+
+    def draw(self, result, axes: list[Axes]) -> None:
+        top, bottom = axes
+        fig = top.figure
         plots.retry_timeline(result, ax=top)
         timeline_alt = fig.alt_text
         plots.goodput(result, ax=bottom)
         fig.alt_text = f"{timeline_alt} {fig.alt_text}"
+        top.set_xlabel("")
+        top.tick_params(labelbottom=True)
         for ax in (top, bottom):  # fewer ticks: each one costs a little on every render
             ax.locator_params(axis="x", nbins=6)
         bottom.locator_params(axis="y", nbins=4)
-        return fig
 
     def table(self, result) -> str:
         return table_html(metrics_rows(result.metrics), caption=self.policy().describe())

@@ -1,18 +1,49 @@
-"""What the dashboards share: debounced re-rendering without a backlog, inline messages, tables."""
+"""What the dashboards share: controls that wrap, an inline message with the Run button beside it, an
+"updating" sign, a figure drawn at the size it is shown (and updated in place), a compact table below it, and
+results cached by their settings."""
 
 from __future__ import annotations
 
 import asyncio
 import html
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 
-DEBOUNCE_S = 0.15
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+DEBOUNCE_S = 0.0  # sliders send their value when a drag ends (continuous_update=False); keys and clicks act at once
+CACHE_SIZE = 32
+WIDTH_PX = 600  # fits the notebook's output area at 1024 px with the file browser open; never shrunk
+DPI = 100  # figures are drawn at the size they are shown: 1 figure pixel = 1 CSS pixel
+
+# Theme variables of JupyterLab, so the tables, messages and dimmed state read in the light and the dark theme.
+STYLE = """<style>
+.dash-output { display: flex !important; flex-flow: row wrap !important; align-items: flex-start; column-gap: 16px; }
+.dash-output .widget-html-content { line-height: 1.35; }
+.dash-output { transition: opacity 0.1s; }
+.dash-grid { display: grid !important; grid-template-columns: repeat(auto-fill, 290px); column-gap: 8px; }
+.dash-stale { opacity: 0.35; filter: grayscale(0.6); }
+.dash-status { font-size: var(--jp-ui-font-size1, 13px); color: var(--jp-ui-font-color2, #555); min-height: 1.4em; }
+.dash-table { border-collapse: collapse; font-size: var(--jp-ui-font-size1, 13px);
+  color: var(--jp-ui-font-color1, #222); font-variant-numeric: tabular-nums; margin: 4px 0; }
+.dash-table caption { text-align: left; color: var(--jp-ui-font-color2, #555); padding: 2px 0; }
+.dash-table th, .dash-table td { padding: 2px 10px; border-bottom: 1px solid var(--jp-border-color2, #ddd);
+  white-space: nowrap; }
+.dash-table th { text-align: left; font-weight: 600; }
+.dash-table td { text-align: right; }
+.dash-figure img { display: block; background: #fff; border-radius: 2px; }
+.jp-mod-dark .dash-figure img, [data-jp-theme-light="false"] .dash-figure img { filter: brightness(0.88); }
+.dash-controls .widget-readout { min-width: 4.5em; }
+.dash-toggle .widget-toggle-button.mod-active, .dash-toggle button.mod-active {
+  outline: 2px solid var(--jp-brand-color1, #1976d2); font-weight: 600; }
+</style>"""
 
 
 class Debounced:
-    """Call `fn` once the controls have been still for `delay` seconds; a burst of slider moves gives one
-    render with the last values, never a queue of stale ones. Outside a running event loop (tests, plain
-    scripts) or with delay 0 it calls at once."""
+    """Call `fn` once the controls have been still for `delay` seconds; a burst of moves gives one render with
+    the last values, never a queue of stale ones. Outside a running event loop (tests, plain scripts) or with
+    delay 0 it calls at once."""
 
     def __init__(self, fn: Callable[[], None], delay: float = DEBOUNCE_S):
         self.fn, self.delay = fn, delay
@@ -40,32 +71,27 @@ def message_html(text: str, kind: str = "warning") -> str:
         return ""
     colour = {"warning": "#D55E00", "info": "#0072B2"}[kind]
     return (
-        f'<div role="alert" style="border-left:4px solid {colour};padding:4px 8px;margin:4px 0">'
-        f"{html.escape(text)}</div>"
+        f'<div role="alert" style="border-left:4px solid {colour};padding:4px 8px;margin:4px 0;'
+        f'color:var(--jp-ui-font-color1,#222)">{html.escape(text)}</div>'
     )
 
 
 def table_html(rows: Mapping[str, Mapping[str, str]] | list[tuple[str, str]], caption: str = "") -> str:
-    """A small table: either (label, value) pairs, or {column: {label: value}} for side-by-side columns."""
-    style = 'style="border-collapse:collapse;font-size:90%"'
-    cell = 'style="padding:2px 10px;border-bottom:1px solid #ddd;text-align:{}"'
+    """A compact table: either (label, value) pairs, or {column: {label: value}} for side-by-side columns."""
     head = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     if isinstance(rows, list):
-        body = "".join(
-            f"<tr><th {cell.format('left')}>{html.escape(k)}</th><td {cell.format('right')}>{html.escape(v)}</td></tr>"
-            for k, v in rows
-        )
-        return f"<table {style}>{head}{body}</table>"
+        body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+        return f'<table class="dash-table">{head}{body}</table>'
     columns = list(rows)
     labels = list(dict.fromkeys(label for col in rows.values() for label in col))
-    header = "<tr><th></th>" + "".join(f"<th {cell.format('right')}>{html.escape(c)}</th>" for c in columns) + "</tr>"
+    header = "<tr><th></th>" + "".join(f'<th style="text-align:right">{html.escape(c)}</th>' for c in columns)
     body = "".join(
-        f"<tr><th {cell.format('left')}>{html.escape(label)}</th>"
-        + "".join(f"<td {cell.format('right')}>{html.escape(rows[c].get(label, ''))}</td>" for c in columns)
+        f"<tr><th>{html.escape(label)}</th>"
+        + "".join(f"<td>{html.escape(rows[c].get(label, ''))}</td>" for c in columns)
         + "</tr>"
         for label in labels
     )
-    return f"<table {style}>{head}{header}{body}</table>"
+    return f'<table class="dash-table">{head}{header}</tr>{body}</table>'
 
 
 def metrics_rows(metrics) -> list[tuple[str, str]]:
@@ -75,44 +101,110 @@ def metrics_rows(metrics) -> list[tuple[str, str]]:
         return "–" if x != x else f"{x:.1f} s"
 
     return [
-        ("requests that succeeded", f"{metrics.successes} of {metrics.requests}"),
-        ("requests given up", str(metrics.gave_up)),
-        ("requests unfinished", str(metrics.unfinished)),
-        ("attempts", str(metrics.attempts)),
-        ("429 rate limits received", str(metrics.rate_limited)),
+        ("succeeded", f"{metrics.successes:,} of {metrics.requests:,}"),
+        ("given up", f"{metrics.gave_up:,}"),
+        ("unfinished", f"{metrics.unfinished:,}"),
+        ("attempts", f"{metrics.attempts:,}"),
+        ("429s received", f"{metrics.rate_limited:,}"),
         ("attempts per success", "∞" if metrics.amplification == float("inf") else f"{metrics.amplification:.2f}"),
-        ("goodput (share of the limit)", f"{metrics.goodput_share:.0%}"),
+        ("goodput (share of limit)", f"{metrics.goodput_share:.0%}"),
         (
             "latency p50 / p95 / p99",
             " / ".join(seconds(v) for v in (metrics.latency_p50, metrics.latency_p95, metrics.latency_p99)),
         ),
         ("time to drain", seconds(metrics.drain_time_s)),
-        ("calls wasted on errors that never succeed", str(metrics.wasted)),
+        ("calls wasted (never succeed)", f"{metrics.wasted:,}"),
     ]
 
 
+def control_style(width: str = "290px") -> dict:
+    """Keyword arguments for a control: a fixed width so that the controls wrap in columns, aligned labels."""
+    import ipywidgets as w
+
+    return dict(style={"description_width": "125px"}, layout=w.Layout(width=width))
+
+
+def slider_style() -> dict:
+    """A slider that sends its value when a drag ends (one render per drag) and on every key step at once."""
+    return dict(continuous_update=False, **control_style())
+
+
+def clear_axes(ax: Axes) -> None:
+    """Remove what a plot drew on `ax` but keep the axes, its ticks and its spines, so that redrawing into it
+    costs less than a new figure."""
+    for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts, *ax.images, *ax.artists, *ax.tables]:
+        artist.remove()
+    ax.containers.clear()
+    if ax.legend_ is not None:
+        ax.legend_.remove()
+    ax.set_prop_cycle(None)
+    ax.set_autoscale_on(True)
+    ax.relim()
+    ax.set_title("")
+    ax.set_yscale("linear")
+
+
 class Dashboard:
-    """The shape every dashboard shares: controls that re-render (debounced), an inline message line, a
-    figure with alt text and a table. Subclasses build their controls, then implement `compute` (raise
-    ValueError for settings that cannot run), `draw` and `table`."""
+    """The shape every dashboard shares: controls that re-render, an inline message with the Run button beside
+    it, an "updating" sign, one figure updated in place with alt text, and a table below it. While an update is
+    pending, or when the settings cannot run, the last figure and table are dimmed and marked out of date.
 
-    FIGSIZE, DPI = (8.5, 6.5), 72
+    Subclasses build their controls, then implement `compute` (raise ValueError for settings that cannot run),
+    `axes(fig)` (the figure's panels, made once), `draw(result, axes)` and `table`."""
 
-    def _setup(self, controls: list, debounce: float, layout: Callable[[list], object]) -> None:
+    FIGSIZE, DPI = (WIDTH_PX / DPI, 4.4), DPI  # inches; WIDTH_PX wide as shown
+
+    def _setup(self, controls: list, debounce: float, main: list, more: list = (), extra: list = ()) -> None:
+        """`main` are shown, `more` are folded under "more settings"; `extra` (buttons, progress) sit beside the
+        message. All of `controls` re-render on change."""
         import ipywidgets as w
 
         self.controls = controls
         self.message = w.HTML()
+        self.status = w.HTML()
+        self.status.add_class("dash-status")
         self.figure_html = w.HTML()
+        self.figure_html.add_class("dash-figure")
         self.table_html = w.HTML()
         self.result = None
         self.figure = None
+        self._axes = None
         self.renders = 0
-        self.widget = w.VBox([layout(controls), self.message, w.HBox([self.figure_html, self.table_html])])
+        self._cache: OrderedDict = OrderedDict()
+        # a grid of fixed-width cells: as many columns as fit (3 at 1366 px, 2 at 1024 px), labels aligned
+        boxes = [w.Box(list(main)), w.Box(list(more))]
+        for box in boxes:
+            box.add_class("dash-grid")
+        parts = [w.HTML(STYLE), boxes[0]]
+        if more:
+            folded = w.Accordion(children=[boxes[1]], selected_index=None)
+            folded.set_title(0, "more settings")
+            parts.append(folded)
+        parts.append(
+            w.HBox([*extra, self.message, self.status], layout=w.Layout(align_items="center", flex_flow="row wrap"))
+        )
+        self.output = w.Box([self.figure_html, self.table_html])  # the table beside the figure if it fits
+        self.output.add_class("dash-output")
+        self.widget = w.VBox(parts + [self.output])
+        self.widget.add_class("dash-controls")
         self._quiet = False
         self._changed = Debounced(self._on_change, debounce)
         for control in controls:
-            control.observe(lambda change: None if self._quiet else self._changed(), names="value")
+            control.observe(self._control_moved, names="value")
+
+    def _control_moved(self, _change) -> None:
+        if self._quiet:
+            return
+        self.mark_stale("updating…")
+        self._changed()
+
+    def mark_stale(self, status: str = "out of date: the figure and table show the last settings that ran") -> None:
+        self.output.add_class("dash-stale")
+        self.status.value = html.escape(status)
+
+    def _mark_current(self) -> None:
+        self.output.remove_class("dash-stale")
+        self.status.value = ""
 
     def _start(self, values: dict) -> None:
         """The first render, with any starting values."""
@@ -128,7 +220,7 @@ class Dashboard:
 
     def set(self, **values) -> None:
         """Set controls by name, then re-render once, at once: after `set`, `.result` and the figure are
-        up to date (a learner's own moves are debounced instead)."""
+        up to date."""
         import ipywidgets as w
 
         for name in values:
@@ -148,24 +240,64 @@ class Dashboard:
     def _on_change(self, *_ignored) -> None:
         self.render()
 
+    def settings(self) -> tuple:
+        """What the result depends on: the value of every control."""
+        return tuple(control.value for control in self.controls)
+
+    def _compute_cached(self):
+        key = self.settings()
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        result = self.compute()
+        self._cache[key] = result
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return result
+
     def render(self) -> None:
         from .. import plots
 
+        self.status.value = "updating…"
         try:
-            self.result = self.compute()
+            self.result = self._compute_cached()
         except ValueError as exc:
             self.message.value = message_html(f"These settings cannot run: {exc}")
+            self.mark_stale()
             return
         self.message.value = ""
-        self.figure = self.draw(self.result)
-        self.figure_html.value = plots.to_html(self.figure, dpi=self.DPI)
+        self.figure = self.redraw(self.result)
+        self.figure_html.value = plots.to_html(self.figure, dpi=DPI, width=WIDTH_PX)
         self.table_html.value = self.table(self.result)
         self.renders += 1
+        self._mark_current()
+
+    def fresh_figure(self, result) -> Figure:
+        """The figure of `result` drawn on a new figure: what `redraw` must equal."""
+        fig = Figure(figsize=self.FIGSIZE, dpi=DPI)
+        self.draw(result, self.axes(fig))
+        return fig
+
+    def redraw(self, result) -> Figure:
+        """Draw `result` into the dashboard's one figure, keeping its axes (made on the first call)."""
+        if self._axes is None:
+            self._fig = Figure(figsize=self.FIGSIZE, dpi=DPI)
+            self._axes = self.axes(self._fig)
+        else:
+            for ax in self._axes:
+                clear_axes(ax)
+            for legend in list(self._fig.legends):
+                legend.remove()
+        self.draw(result, self._axes)
+        return self._fig
 
     def compute(self):
         raise NotImplementedError
 
-    def draw(self, result):
+    def axes(self, fig: Figure) -> list[Axes]:
+        raise NotImplementedError
+
+    def draw(self, result, axes: list[Axes]) -> None:
         raise NotImplementedError
 
     def table(self, result) -> str:

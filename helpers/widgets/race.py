@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ipywidgets as w
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .. import plots
 from ..experiments.engine import run_load
 from ..retry import STRATEGIES
-from .backoff_lab import STYLE, dashboard_policy, load_controls
-from .common import DEBOUNCE_S, Dashboard, metrics_rows, table_html
+from .backoff_lab import BASES, CAPS, dashboard_policy, load_controls, preset_slider
+from .common import DEBOUNCE_S, Dashboard, control_style, metrics_rows, slider_style, table_html
 
 
 def strategy_choices() -> dict[str, tuple[str, bool]]:
@@ -24,7 +25,7 @@ NONE = "—"
 
 
 class StrategyRace(Dashboard):
-    FIGSIZE = (9.5, 6.5)
+    FIGSIZE = (6.0, 4.8)
 
     def __init__(self, *, debounce: float = DEBOUNCE_S, **values):
         defaults = ["exponential", "full jitter", NONE, NONE]
@@ -33,21 +34,21 @@ class StrategyRace(Dashboard):
                 description=f"strategy {i + 1}",
                 value=v,
                 options=list(strategy_choices()) + ([NONE] if i >= 2 else []),
-                **STYLE,
+                **control_style(),
             )
             for i, v in enumerate(defaults)
         ]
         for i, lane in enumerate(self.lanes):
             setattr(self, f"strategy{i + 1}", lane)
-        self.base = w.FloatSlider(description="base (s)", value=0.5, min=0.05, max=10, step=0.05, **STYLE)
-        self.cap = w.FloatSlider(description="cap (s)", value=16, min=1, max=300, step=1, **STYLE)
-        self.max_attempts = w.IntSlider(description="max attempts", value=6, min=1, max=10, **STYLE)
+        self.base = preset_slider("base", BASES, 0.5, " s")
+        self.cap = preset_slider("cap", CAPS, 16.0, " s")
+        self.max_attempts = w.IntSlider(description="max attempts", value=6, min=1, max=10, **slider_style())
         load = load_controls()
         for name, control in load.items():
             setattr(self, name, control)
-        left = [*self.lanes, self.base, self.cap, self.max_attempts]
-        right = [load[n] for n in ("clients", "requests", "rpm", "tpm", "tokens", "seed")]
-        self._setup(left + right, debounce, lambda _: w.HBox([w.VBox(left), w.VBox(right)]))
+        main = [*self.lanes, self.base, self.cap, self.max_attempts, load["clients"], load["requests"], load["rpm"]]
+        more = [load[n] for n in ("tpm", "tokens", "seed")]
+        self._setup(main + more, debounce, main, more)
         self._start(values)
 
     def chosen(self) -> list[str]:
@@ -75,18 +76,22 @@ class StrategyRace(Dashboard):
             )
         return results
 
-    def draw(self, results: dict) -> Figure:
-        fig = Figure(figsize=self.FIGSIZE)
-        grid = fig.add_gridspec(2, 2, height_ratios=[1.2, 1])
-        cdf = fig.add_subplot(grid[0, :])
-        bars = [fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])]
-        fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.1, hspace=0.45, wspace=0.25)
+    def axes(self, fig: Figure) -> list[Axes]:
+        cdf = fig.add_subplot(fig.add_gridspec(1, 1, left=0.1, right=0.97, top=0.93, bottom=0.56)[0])
+        grid = fig.add_gridspec(1, 2, left=0.34, right=0.97, top=0.38, bottom=0.1, wspace=0.1)
+        left = fig.add_subplot(grid[0])
+        right = fig.add_subplot(grid[1], sharey=left)
+        return [cdf, left, right]
+
+    def draw(self, results: dict, axes: list[Axes]) -> None:
+        cdf, *bars = axes
+        fig = cdf.figure
         plots.latency_cdf(results, ax=cdf)
         cdf_alt = fig.alt_text
         plots.work_and_drain(results, axes=bars)
+        fig.suptitle("")  # the CDF's title says it; the table holds the numbers
         fig.alt_text = f"{cdf_alt}. {fig.alt_text}"
-        return fig
 
     def table(self, results: dict) -> str:
         columns = {name: dict(metrics_rows(result.metrics)) for name, result in results.items()}
-        return table_html(columns, caption="Same load, same seed")
+        return table_html(columns, caption="same load, same seed")

@@ -246,10 +246,14 @@ class ErrorExplorer:
         self.verdict = self.story.verdict
 
     def _paint(self, lang: str) -> None:
-        self.notice.value = render.notice_html(self.message)
-        self.summary.value, self.raw_view.value, self.exception_view.value, self.advice_view.value = render.views(
-            self.story, lang
-        )
+        tag = {"zh": "zh-Hans"}.get(lang, lang)  # so the browser picks a font made for the script
+
+        def marked(markup: str) -> str:
+            return f'<div lang="{tag}">{markup}</div>' if markup else ""
+
+        self.notice.value = marked(render.notice_html(self.message))
+        views = [marked(view) for view in render.views(self.story, lang)]
+        self.summary.value, self.raw_view.value, self.exception_view.value, self.advice_view.value = views
 
 
 def check_custom(key: str, model: str, organization: str) -> tuple[str, dict] | None:
