@@ -441,13 +441,12 @@ lab = BackoffLab()
 lab
 
 # %% [markdown]
-# You can drive the lab from code too: `lab.set(...)` moves controls by name. It redraws a moment later, once the
-# controls are still; call `lab.render()` to get the new result straight away. `lab.result` is the experiment's
-# result, and `lab.result.metrics` holds the numbers of the table. Here is step 2, from code:
+# You can drive the lab from code too: `lab.set(...)` moves controls by name and redraws at once, so right after
+# it `lab.result` is the experiment's result, and `lab.result.metrics` holds the numbers of the table. Here is
+# step 2, from code:
 
 # %%
 lab.set(strategy="exponential")
-lab.render()  # redraw now, so that lab.result is up to date in this cell
 m = lab.result.metrics
 print(
     f"{m.successes} of {m.requests} succeeded, {m.gave_up} given up, {m.attempts} attempts "
@@ -468,7 +467,6 @@ steps = {
 print(f"{'':28}{'succeeded':>10}{'given up':>10}{'attempts':>10}{'per success':>13}")
 for name, settings in steps.items():
     lab.set(**settings)
-    lab.render()
     m = lab.result.metrics
     print(f"{name:28}{m.successes:>10}{m.gave_up:>10}{m.attempts:>10}{m.amplification:>13.1f}")
 

@@ -426,12 +426,10 @@ lab = ThrottleLab()
 lab
 
 # %% [markdown]
-# You can drive it from code too: `set` moves the controls, `render` makes sure the new result is ready, and
-# `result` holds the two runs.
+# You can drive it from code too: `set` moves the controls and redraws at once, and `result` holds the two runs.
 
 # %%
 lab.set(clients=40, rpm=60, headroom=0.8)
-lab.render()
 for label, result in lab.result.items():
     m = result.metrics
     print(
