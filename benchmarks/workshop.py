@@ -10,7 +10,7 @@ starts a kernel, runs notebooks 00, 03 and 06 cell by cell over the kernel's web
 then, once the whole room is there, everyone moves the backoff lab's `clients` slider at the same moment the way
 the browser does (a widget `update` message), five times, and each learner times how long until the new figure
 arrives. Reported per learner: memory (PSS) of the server and of the kernel, seconds for
-each notebook, widget update latency (it includes the lab's 150 ms debounce: what the learner waits); and for the
+each notebook, widget update latency (what the learner waits, the lab's debounce included, if it has one); and for the
 room: median and p95 update, CPU and memory. Every process the hub started is stopped at the end, also on failure.
 """
 
