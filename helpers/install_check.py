@@ -6,6 +6,7 @@ Run `python -m helpers.install_check`, or call `run_checks()` from notebook 00. 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from dataclasses import dataclass
 from importlib import metadata
@@ -19,6 +20,8 @@ PACKAGES = {  # import name -> distribution name
     "jupyterlab": "jupyterlab",
     "jupyterlab_widgets": "jupyterlab_widgets",
 }
+# Server-side packages the kernel never imports: found on the path is enough (importing jupyterlab takes a second).
+FOUND_ONLY = {"jupyterlab"}
 FIX_INSTALL = "run `make lab` from the repository, or `pip install -e .` in this environment, then restart the kernel"
 
 
@@ -43,7 +46,10 @@ def check_python() -> Check:
 
 def check_package(module: str, dist: str) -> Check:
     try:
-        importlib.import_module(module)
+        if module not in FOUND_ONLY:
+            importlib.import_module(module)
+        elif importlib.util.find_spec(module) is None:
+            raise ImportError(f"No module named {module!r}")
         return Check(module, True, metadata.version(dist))
     except Exception as exc:  # ImportError, or a broken install raising something else
         return Check(module, False, f"cannot import ({exc.__class__.__name__}: {exc})", FIX_INSTALL)

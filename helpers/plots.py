@@ -52,8 +52,14 @@ OUTCOMES = {
 }
 OTHER = ("other error", OKABE_ITO["black"], ".")
 
+# Figures are drawn at the size they are shown (1 figure pixel = 1 CSS pixel, never shrunk): WIDTH_PX fits the
+# notebook column at 1024 px with the file browser open, and 8 pt text shows at 11 px. Notebooks and dashboards.
+WIDTH_PX = 600
+DPI = 100
+WIDTH_IN = WIDTH_PX / DPI
 
-def _figure(ax: Axes | None, size=(9, 4.5)) -> tuple[Figure, Axes]:
+
+def _figure(ax: Axes | None, size=(WIDTH_IN, 3.8)) -> tuple[Figure, Axes]:
     if ax is not None:
         return ax.figure, ax
     fig = Figure(figsize=size, layout="constrained")
@@ -86,10 +92,18 @@ def to_html(fig: Figure, dpi: int = 80, width: int | None = None) -> str:
 
 
 def show(fig: Figure) -> None:
-    """Display a figure in a notebook with its alt text."""
+    """Display a figure in a notebook with its alt text, drawn at the size it is shown: WIDTH_PX wide (a wider
+    figure is narrowed to that width, keeping its height, and its layout redone), never shrunk by the browser."""
     from IPython.display import HTML, display
 
-    display(HTML(to_html(fig, dpi=96)))
+    display(HTML(to_html(fit_width(fig), dpi=DPI, width=WIDTH_PX)))
+
+
+def fit_width(fig: Figure) -> Figure:
+    """Make `fig` WIDTH_PX wide at DPI, keeping its height; the figure shown by `show`."""
+    if round(fig.get_figwidth() * DPI) != WIDTH_PX:
+        fig.set_size_inches(WIDTH_IN, fig.get_figheight())
+    return fig
 
 
 def legend_above(ax: Axes, handles=None, labels=None, ncols: int = 3) -> float:
@@ -126,7 +140,7 @@ def _timeline_title(m) -> str:
 def retry_timeline(result, ax: Axes | None = None, max_clients: int = 40) -> Figure:
     """Every attempt as a mark at its time, one row per client; waits as lines; requests given up ringed; the
     limit's refills as ticks along the time axis."""
-    fig, ax = _figure(ax, (9, 5))
+    fig, ax = _figure(ax, (WIDTH_IN, 4.6))
     rows = [row for row in result.trace if row.client < max_clients]
     m, rpm = result.metrics, result.params["rpm"]
     waits = [((row.time, row.client), (row.time + row.wait, row.client)) for row in rows if row.wait is not None]
@@ -378,7 +392,7 @@ def latency_cdf(results: Mapping[str, object], ax: Axes | None = None, xmax: flo
 def work_and_drain(results: Mapping[str, object], axes: Sequence[Axes] | None = None) -> Figure:
     """Two panels: work amplification (attempts per success) and time to drain, per strategy."""
     if axes is None:
-        fig = Figure(figsize=(9, 3.8), layout="constrained")
+        fig = Figure(figsize=(WIDTH_IN, 3.4), layout="constrained")
         axes = fig.subplots(1, 2, sharey=True)
     fig = axes[0].figure
     names = list(results)
@@ -405,7 +419,7 @@ def work_and_drain(results: Mapping[str, object], axes: Sequence[Axes] | None = 
     fastest = names[drain.index(min(drain))]
     gave_up = results[fastest].metrics.gave_up
     caveat = ", but gives up on some requests" if gave_up else ""
-    fig.suptitle(f"'{cheapest}' wastes the fewest attempts; '{fastest}' ends first{caveat}", fontsize=10)
+    fig.suptitle(f"'{cheapest}' wastes the fewest attempts;\n'{fastest}' ends first{caveat}", fontsize=10)
     alt = "Work amplification and time to drain per strategy: " + "; ".join(
         f"{n}: {a:.1f} attempts per success, drained in {d:.0f} s" for n, a, d in zip(names, amplification, drain)
     )
@@ -417,7 +431,7 @@ def backoff_schedule(
     policy: Backoff, retries: int = 8, ax: Axes | None = None, samples: int = 400, seed: int = 0
 ) -> Figure:
     """Delay against retry number: the mean, the 5–95 % band of sampled delays, and the policy's bounds."""
-    fig, ax = _figure(ax, (7, 4))
+    fig, ax = _figure(ax, (WIDTH_IN, 3.6))
     ns = list(range(1, retries + 1))
     lows, highs, means, p5, p95 = [], [], [], [], []
     for n in ns:
@@ -450,8 +464,8 @@ def backoff_schedule(
 def occ_results(results: Sequence, axes: Sequence[Axes] | None = None) -> Figure:
     """Writes and completion time against clients, per strategy (Brooker's two charts)."""
     if axes is None:
-        fig = Figure(figsize=(10, 4), layout="constrained")
-        axes = fig.subplots(1, 2)
+        fig = Figure(figsize=(WIDTH_IN, 6.4), layout="constrained")
+        axes = fig.subplots(2, 1)  # one above the other: each panel as wide as the column
     fig = axes[0].figure
     strategies = list(dict.fromkeys(r.strategy for r in results))
     markers = ["o", "s", "^", "D", "v"]
@@ -462,17 +476,17 @@ def occ_results(results: Sequence, axes: Sequence[Axes] | None = None) -> Figure
         axes[0].plot(clients, [p[1] for p in points], **style)
         axes[1].plot(clients, [p[2] / 1000 for p in points], **style)
     axes[0].set_ylabel("writes (mean per run)")
-    axes[1].set_ylabel("completion time (seconds, mean per run; log scale)")
+    axes[1].set_ylabel("completion time (seconds,\nmean per run; log scale)")
     axes[1].set_yscale("log")
     for ax in axes:
         ax.set_xlabel("clients")
-        ax.legend(fontsize=8)
+    axes[0].legend(fontsize=8)
     top = max(r.clients for r in results)
     at_top = {r.strategy: r for r in results if r.clients == top}
     least = min(at_top, key=lambda s: at_top[s].mean_writes)
     slowest = max(at_top, key=lambda s: at_top[s].mean_completion_ms)
     fig.suptitle(
-        f"At {top} clients '{least.replace('_', ' ')}' does the least work; "
+        f"At {top} clients '{least.replace('_', ' ')}' does the least work;\n"
         f"'{slowest.replace('_', ' ')}' takes by far the longest",
         fontsize=10,
     )

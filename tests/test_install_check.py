@@ -87,3 +87,10 @@ def test_a_broken_course_environment_still_lists_its_problems(monkeypatch, capsy
     monkeypatch.setattr(install_check, "PACKAGES", {"no_such_module_here": "no-such-dist"})
     monkeypatch.setattr(sys, "executable", str(install_check.ROOT / ".venv" / "bin" / "python"))
     assert install_check.wrong_interpreter(install_check.run_checks()) is None
+
+
+def test_a_package_found_only_on_the_path_is_checked_without_importing_it(monkeypatch):
+    monkeypatch.setattr(install_check, "FOUND_ONLY", {"no_such_module_here"})
+    result = install_check.check_package("no_such_module_here", "no-such-dist")
+    assert not result.ok and "cannot import" in result.detail
+    assert install_check.check_package("jupyterlab", "jupyterlab").ok

@@ -114,3 +114,34 @@ def test_plots_draw_into_a_given_axes(mixed):
     fig = Figure()
     ax = fig.add_subplot()
     assert plots.goodput(mixed, ax=ax) is fig
+
+
+def test_show_draws_every_figure_at_the_size_shown_with_text_of_10_px_or_more(mixed, monkeypatch):
+    from IPython import display as ipd
+    from matplotlib.text import Text
+
+    shown = []
+    monkeypatch.setattr(ipd, "display", shown.append)
+    results = {"none": mixed, "full jitter": mixed}
+    contention = [r for clients in (10, 40) for r in run_contention(clients, 3)]
+    wide = Figure(figsize=(14, 4), layout="constrained")  # a figure drawn too wide is narrowed, not shrunk
+    plots.goodput(mixed, ax=wide.add_subplot())
+    figures = [
+        plots.retry_timeline(mixed),
+        plots.bucket_level(mixed),
+        plots.goodput(mixed),
+        plots.latency_cdf(results),
+        plots.work_and_drain(results),
+        plots.backoff_schedule(FullJitter(0.5, 8)),
+        plots.occ_results(contention),
+        wide,
+    ]
+    for fig in figures:
+        plots.show(fig)
+        assert round(fig.get_figwidth() * plots.DPI) == plots.WIDTH_PX
+        texts = [t for t in fig.findobj(Text) if t.get_text() and t.get_visible()]
+        assert min(t.get_fontsize() * plots.DPI / 72 for t in texts) >= 10
+        box = fig.get_tightbbox(fig._get_renderer())  # nothing drawn outside the figure
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.get_figwidth() and box.y1 <= fig.get_figheight()
+    for output in shown:
+        assert f'width="{plots.WIDTH_PX}"' in output.data and "max-width:none" in output.data

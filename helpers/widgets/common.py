@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..plots import DPI, WIDTH_PX  # the size figures are drawn and shown at, one home for notebooks too
+
 DEBOUNCE_S = 0.0  # sliders send their value when a drag ends (continuous_update=False); keys and clicks act at once
 CACHE_SIZE = 32
-WIDTH_PX = 600  # fits the notebook's output area at 1024 px with the file browser open; never shrunk
-DPI = 100  # figures are drawn at the size they are shown: 1 figure pixel = 1 CSS pixel
 
 # Theme variables of JupyterLab, so the tables, messages and dimmed state read in the light and the dark theme.
 STYLE = """<style>

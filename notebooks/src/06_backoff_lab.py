@@ -271,16 +271,18 @@ for label, field in [
 # waits fall, and their mean.
 
 # %%
-figure = Figure(figsize=(14, 7), layout="constrained")
+figure = Figure(figsize=(plots.WIDTH_IN, 10), layout="constrained")
 descriptions = []
 for policy, ax in zip(
     [Exponential(0.5, 16), FullJitter(0.5, 16), EqualJitter(0.5, 16), DecorrelatedJitter(0.5, 16)],
-    figure.subplots(2, 2).flat,
+    figure.subplots(4, 1, sharex=True),
     strict=True,
 ):
     plots.backoff_schedule(policy, ax=ax)
     descriptions.append(figure.alt_text)
-figure.suptitle("Same base and cap, different spread: jitter turns one wait into a range of waits")
+for ax in figure.axes[:-1]:
+    ax.set_xlabel("")  # the panels share the retry numbers at the bottom
+figure.suptitle("Same base and cap, different spread:\njitter turns one wait into a range of waits", fontsize=10)
 figure.alt_text = " ".join(descriptions)
 plots.show(figure)
 
