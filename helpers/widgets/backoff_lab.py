@@ -43,6 +43,22 @@ def dashboard_policy(strategy: str, base: float, cap: float, max_attempts: int, 
     return RetryPolicy(backoff, (MaxAttempts(max_attempts),))
 
 
+MAX_TOKENS = 100  # the completion tokens every dashboard request asks for
+
+
+def load_kwargs(dashboard) -> dict:
+    """The arguments of `run_load` that a dashboard's load controls (from `load_controls`) stand for."""
+    return dict(
+        clients=dashboard.clients.value,
+        requests_per_client=dashboard.requests.value,
+        prompt_tokens=dashboard.tokens.value,
+        max_tokens=MAX_TOKENS,
+        rpm=dashboard.rpm.value,
+        tpm=dashboard.tpm.value,
+        seed=dashboard.seed.value,
+    )
+
+
 def load_controls() -> dict:
     """Sliders for the load and the limits, shared by the dashboards."""
     return dict(
@@ -103,15 +119,9 @@ class BackoffLab(Dashboard):
     def run_kwargs(self) -> dict:
         """The arguments of `run_load` that the current settings stand for."""
         return dict(
-            clients=self.clients.value,
-            requests_per_client=self.requests.value,
-            prompt_tokens=self.tokens.value,
-            max_tokens=100,
-            rpm=self.rpm.value,
-            tpm=self.tpm.value,
+            **load_kwargs(self),
             policy=self.policy(),
             throttle=self.throttle.value,
-            seed=self.seed.value,
         )
 
     @property

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from .. import plots
 from ..experiments.engine import run_load
 from ..retry import STRATEGIES
-from .backoff_lab import BASES, CAPS, dashboard_policy, load_controls, preset_slider
+from .backoff_lab import BASES, CAPS, dashboard_policy, load_controls, load_kwargs, preset_slider
 from .common import DEBOUNCE_S, Dashboard, control_style, metrics_rows, slider_style, table_html
 
 
@@ -64,16 +64,7 @@ class StrategyRace(Dashboard):
         for name in names:
             strategy, retry_after = choices[name]
             policy = dashboard_policy(strategy, self.base.value, self.cap.value, self.max_attempts.value, retry_after)
-            results[name] = run_load(
-                clients=self.clients.value,
-                requests_per_client=self.requests.value,
-                prompt_tokens=self.tokens.value,
-                max_tokens=100,
-                rpm=self.rpm.value,
-                tpm=self.tpm.value,
-                policy=policy,
-                seed=self.seed.value,
-            )
+            results[name] = run_load(**load_kwargs(self), policy=policy)
         return results
 
     def axes(self, fig: Figure) -> list[Axes]:

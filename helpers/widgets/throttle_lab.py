@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from .. import plots
 from ..experiments.engine import run_load
-from .backoff_lab import dashboard_policy, load_controls
+from .backoff_lab import MAX_TOKENS, dashboard_policy, load_controls, load_kwargs
 from .common import DEBOUNCE_S, Dashboard, control_style, metrics_rows, slider_style, table_html
 from .race import strategy_choices
 
@@ -37,19 +37,10 @@ class ThrottleLab(Dashboard):
 
     def compute(self) -> dict:
         strategy, retry_after = strategy_choices()[self.backoff.value]
-        common = dict(
-            clients=self.clients.value,
-            requests_per_client=self.requests.value,
-            prompt_tokens=self.tokens.value,
-            max_tokens=100,
-            rpm=self.rpm.value,
-            tpm=self.tpm.value,
-            seed=self.seed.value,
-            throttle_headroom=self.headroom.value,
-        )
-        if self.tokens.value + 100 > self.tpm.value:
+        common = dict(**load_kwargs(self), throttle_headroom=self.headroom.value)
+        if self.tokens.value + MAX_TOKENS > self.tpm.value:
             raise ValueError(
-                f"a request of {self.tokens.value + 100} tokens can never fit {self.tpm.value} tokens "
+                f"a request of {self.tokens.value + MAX_TOKENS} tokens can never fit {self.tpm.value} tokens "
                 "per minute; make the prompt smaller or the limit larger"
             )
         results = {}
