@@ -68,7 +68,7 @@ lab: venv
 test: lint $(HUB_STAMP)
 	$(PY) -m pytest -q
 
-# The quick lane while you work: lint and every test but the notebooks and the browser (under a minute).
+# The quick lane while you work: lint and every test but the notebooks, the browser and the hub (about 90 s).
 test-fast: lint
 	$(PY) -m pytest -q -m "not notebooks and not browser and not hub"
 
