@@ -15,10 +15,11 @@ SOURCES = NOTEBOOKS / "src"
 LOAD = re.compile(r"^#\s*%load\s+(\S+)", re.M)
 
 
-def solution_file(cell_source: str) -> Path:
-    """The file a solution cell offers to load (`# %load solutions/NN_name.py`), relative to notebooks/."""
+def solution_file(cell_source: str, folder: Path = NOTEBOOKS) -> Path:
+    """The file a solution cell offers to load (`# %load solutions/NN_name.py`), relative to the notebook's
+    folder (notebooks/, or notebooks/zh/ for the Chinese course)."""
     match = LOAD.search(cell_source)
-    return NOTEBOOKS / match[1] if match else NOTEBOOKS / "solutions" / "(no %load line)"
+    return folder / match[1] if match else folder / "solutions" / "(no %load line)"
 
 
 _STUBS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

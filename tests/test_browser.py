@@ -246,9 +246,7 @@ def test_dashboards_read_well_and_dim_what_is_out_of_date(browser, lab, viewport
         throttle.locator(".dash-output.dash-stale").wait_for(timeout=5_000)
         assert "out of date" in throttle.locator(".dash-status").inner_text()
         # the dimming fades in over 0.1 s: wait for it to finish rather than read it mid-way
-        throttle.locator(".dash-output").evaluate(
-            "e => Promise.all(e.getAnimations().map(a => a.finished))"
-        )
+        throttle.locator(".dash-output").evaluate("e => Promise.all(e.getAnimations().map(a => a.finished))")
         opacity = throttle.locator(".dash-output").evaluate("e => getComputedStyle(e).opacity")
         assert float(opacity) < 0.5
         page.screenshot(path=str(tmp_path / f"dashboards_{viewport[0]}_{theme}.png"))

@@ -1,11 +1,12 @@
 """data/glossary.json holds the course's words per language; the catalog and the translations follow it.
 
-The notebooks' translations, when they come, run through the same `term_problems`.
+The Chinese notebooks and their solutions run through the same `term_problems`.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +72,11 @@ def test_the_glossary_is_consistent():
         preferred = {t["preferred"] for t in words["terms"]}
         for rule in words["kept_apart"]:
             assert set(rule["words"]) <= preferred | {w for t in words["terms"] for w in t["preferred"].split(" / ")}
+
+
+ZH_SOURCES = sorted(Path(__file__).resolve().parent.parent.joinpath("notebooks", "zh").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", ZH_SOURCES, ids=[f"{p.parent.name}/{p.name}" for p in ZH_SOURCES])
+def test_chinese_notebooks_and_solutions_follow_the_glossary(path):
+    assert term_problems(path.read_text(encoding="utf-8"), "zh") == [], path.name

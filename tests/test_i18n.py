@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import string
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +13,24 @@ from helpers import i18n
 from helpers.retry.classify import REASONS, Kind, Verdict
 from helpers.widgets.explorer import TEXTS, reason_text, text
 
-ENGLISH = {"reasons": REASONS, "explorer": TEXTS}  # each namespace of data/translations/ and its English
+HELPERS = Path(i18n.__file__).parent
+
+
+def texts_in_code() -> dict[str, dict[str, str]]:
+    """Every `translated("namespace", "id", "English", ...)` call in helpers/, as namespace -> id -> English.
+    An id used twice must carry the same English, so one text has one home."""
+    found: dict[str, dict[str, str]] = {}
+    for path in sorted(HELPERS.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "translated":
+                namespace, key, english = (ast.literal_eval(arg) for arg in node.args[:3])
+                seen = found.setdefault(namespace, {}).setdefault(key, english)
+                assert seen == english, f"{path.name}: {namespace}.{key} has two English texts"
+    return found
+
+
+# each namespace of data/translations/ and its English: two tables, and the texts written beside their use
+ENGLISH = {"reasons": REASONS, "explorer": TEXTS, **texts_in_code()}
 ZH = i18n.translations("zh")
 TEXT_IDS = [(namespace, key) for namespace, texts in ENGLISH.items() for key in texts]
 
@@ -60,3 +79,20 @@ def test_missing_translations_fall_back_to_english():
     assert i18n.translate("fr", "explorer", "raw", "in English") == "in English"
     assert i18n.translate("../world", "explorer", "raw", "in English") == "in English"  # a language, not a path
     assert text("fr", "raw") == "Raw HTTP exchange"
+
+
+def test_the_switch_follows_the_notebook_folder_then_the_environment_then_set_language(tmp_path, monkeypatch):
+    monkeypatch.setattr(i18n, "_chosen", None)
+    monkeypatch.delenv(i18n.LANGUAGE_ENV, raising=False)
+    (tmp_path / "zh").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert i18n.language() == "en"
+    monkeypatch.chdir(tmp_path / "zh")  # where a kernel of notebooks/zh/NN_name.ipynb starts
+    assert i18n.language() == "zh"
+    assert i18n.translated("reasons", "transient_status", "{status} is transient", status=503).startswith("503 ")
+    monkeypatch.setenv(i18n.LANGUAGE_ENV, "en")
+    assert i18n.language() == "en"
+    assert i18n.set_language("zh") == "zh" and i18n.language() == "zh"
+    with pytest.raises(ValueError, match="choose one of en, zh"):
+        i18n.set_language("klingon")
+    assert i18n.language() == "zh"

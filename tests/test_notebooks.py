@@ -15,7 +15,18 @@ from tools.sync_notebooks import pairs, render, stale
 from .notebook_code import solution_file
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+ZH_DIR = NOTEBOOK_DIR / "zh"  # the Chinese course: same code, its own text
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb")) + sorted(ZH_DIR.glob("[0-9][0-9]_*.ipynb"))
+ENGLISH = [p for p in NOTEBOOKS if p.parent == NOTEBOOK_DIR]
+# The headings of the course skeleton in each language (the notebooks in notebooks/<lang>/ use that language's).
+SKELETON = {
+    "notebooks": ("What you will learn", "Time to learn", "Prerequisites", "Key points", "Next"),
+    "zh": ("你将学到", "学习时间", "前置知识", "要点回顾", "下一步"),
+}
+
+
+def notebook_id(path: Path) -> str:
+    return path.name if path.parent == NOTEBOOK_DIR else f"{path.parent.name}/{path.name}"
 
 
 def test_there_is_a_first_notebook():
@@ -23,7 +34,7 @@ def test_there_is_a_first_notebook():
 
 
 def test_every_notebook_is_what_its_source_produces():
-    assert sorted(pairs().values()) == NOTEBOOKS, "each notebook has a source in notebooks/src, and vice versa"
+    assert sorted(pairs().values()) == sorted(NOTEBOOKS), "each notebook has a source in its src/, and vice versa"
     differing = [p.name for p in stale()]
     assert not differing, f"edited without regenerating: {differing}; run python tools/sync_notebooks.py"
 
@@ -44,7 +55,7 @@ def test_inserting_a_cell_changes_no_other_cell_id(tmp_path):
     assert len(set(before)) == len(before), "ids are unique"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[notebook_id(p) for p in NOTEBOOKS])
 def test_committed_clean_with_python3_kernel(path):
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
@@ -54,12 +65,12 @@ def test_committed_clean_with_python3_kernel(path):
             assert cell.outputs == [] and cell.execution_count is None, "commit notebooks without outputs"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[notebook_id(p) for p in NOTEBOOKS])
 def test_follows_the_teaching_skeleton(path):
     nb = nbformat.read(path, as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert nb.cells[0].source.startswith("# ")
-    for heading in ("What you will learn", "Time to learn", "Prerequisites", "Key points", "Next"):
+    for heading in SKELETON[path.parent.name]:
         assert heading in text, f"{path.name} lacks '{heading}'"
     tags = [c.metadata.get("tags", []) for c in nb.cells]
     exercises = [i for i, t in enumerate(tags) if "exercise" in t]
@@ -69,40 +80,39 @@ def test_follows_the_teaching_skeleton(path):
         solution = nb.cells[i + 1].source
         code = [line for line in solution.splitlines() if line.strip() and not line.lstrip().startswith("#")]
         assert not code, f"a solution cell only offers to load the solution, it never runs one: {code}"
-        assert solution_file(solution).is_file(), f"{path.name}: the solution cell names a missing file"
+        assert solution_file(solution, path.parent).is_file(), f"{path.name}: the solution cell names a missing file"
         assert re.search(r"\bcheck_\w+\(", nb.cells[i + 2].source), "and then by a check"
 
 
-def with_solutions(nb):
+def with_solutions(nb, folder: Path):
     """The notebook as a learner who loaded every solution would have it."""
     for cell in nb.cells:
         if "solution" in cell.metadata.get("tags", []):
-            cell.source = solution_file(cell.source).read_text(encoding="utf-8")
+            cell.source = solution_file(cell.source, folder).read_text(encoding="utf-8")
     return nb
 
 
-def _execute(nb):
-    NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}}
-    ).execute()
+def _execute(nb, folder: Path):
+    """Run in the notebook's own folder, as JupyterLab does: that folder chooses the course's language."""
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
     return "".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
 
 
 @pytest.mark.notebooks
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[notebook_id(p) for p in NOTEBOOKS])
 def test_executes_headless_with_solutions(path):
-    outputs = _execute(with_solutions(nbformat.read(path, as_version=4)))
+    outputs = _execute(with_solutions(nbformat.read(path, as_version=4), path.parent), path.parent)
     assert "FAIL" not in outputs and "Traceback" not in outputs
     assert "🤔" not in outputs, "every check passes once the solutions have run"
 
 
 @pytest.mark.notebooks
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[notebook_id(p) for p in NOTEBOOKS])
 def test_run_all_never_answers_for_the_learner(path):
     """Run All with the exercises untouched: no solution runs, so every check still asks for an answer, and
     nothing breaks on the way."""
     nb = nbformat.read(path, as_version=4)
-    outputs = _execute(nb)
+    outputs = _execute(nb, path.parent)
     assert "Traceback" not in outputs
     checks = sum(len(re.findall(r"\bcheck_\w+\(", c.source)) for c in nb.cells if c.cell_type == "code")
     assert outputs.count("🤔") == checks and "✅" not in outputs
@@ -116,10 +126,11 @@ def test_links_between_notebooks_resolve_and_every_notebook_links_onward():
         nb = nbformat.read(path, as_version=4)
         text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
         for target in LINK.findall(text):
-            assert (NOTEBOOK_DIR / target).exists(), f"{path.name} links to missing {target}"
-        next_line = next(line for line in reversed(text.splitlines()) if "Next" in line)
-        assert LINK.search(next_line), f"{path.name}: the Next line has no link"
-    names = {p.name for p in NOTEBOOKS}
+            assert (path.parent / target).exists(), f"{notebook_id(path)} links to missing {target}"
+        next_word = SKELETON[path.parent.name][-1]
+        next_line = next(line for line in reversed(text.splitlines()) if next_word in line)
+        assert LINK.search(next_line), f"{notebook_id(path)}: the {next_word} line has no link"
+    names = {p.name for p in ENGLISH}
     assert len(names) == 11 and names >= {"00_start_here.ipynb", "10_streaming_and_responses.ipynb"}
 
 

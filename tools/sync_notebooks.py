@@ -1,4 +1,5 @@
-"""Write each notebooks/NN_name.ipynb from its source notebooks/src/NN_name.py.
+"""Write each notebooks/NN_name.ipynb from its source notebooks/src/NN_name.py, and likewise each translation
+of the course (notebooks/zh/src/NN_name.py -> notebooks/zh/NN_name.ipynb).
 
     python tools/sync_notebooks.py           # write every notebook from its source
     python tools/sync_notebooks.py --check   # exit 1, naming each committed notebook that its source would change
@@ -44,9 +45,18 @@ def render(source: Path) -> str:
     return nbformat.writes(nb) + "\n"
 
 
+def course_folders() -> list[Path]:
+    """notebooks/ (English), then each translation's folder, named by its language: notebooks/zh/, ..."""
+    return [NOTEBOOKS, *sorted(d for d in NOTEBOOKS.iterdir() if (d / "src").is_dir())]
+
+
 def pairs() -> dict[Path, Path]:
-    """source -> notebook, for every notebooks/src/NN_name.py."""
-    return {src: NOTEBOOKS / f"{src.stem}.ipynb" for src in sorted((NOTEBOOKS / "src").glob("[0-9][0-9]_*.py"))}
+    """source -> notebook, for every NN_name.py in the src/ folder of each course folder."""
+    return {
+        src: folder / f"{src.stem}.ipynb"
+        for folder in course_folders()
+        for src in sorted((folder / "src").glob("[0-9][0-9]_*.py"))
+    }
 
 
 def stale() -> list[Path]:
