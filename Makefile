@@ -7,6 +7,8 @@ TEST_STAMP := $(VENV)/.installed-test
 HUB_STAMP  := $(VENV)/.installed-hub
 HUB_PORT ?= 8000
 PORT   ?= 8888
+# The notebook JupyterLab opens; the Chinese course: make lab NOTEBOOK=notebooks/zh/00_start_here.ipynb
+NOTEBOOK ?= notebooks/00_start_here.ipynb
 SIM_PORT ?= 8000
 SEED   ?= 0
 # Open a browser only where there is a screen to show it on.
@@ -60,9 +62,9 @@ $(HUB_STAMP): $(STAMP) hub/package-lock.json
 	@touch $(HUB_STAMP)
 
 lab: venv
-	@echo ">> Starting JupyterLab on http://127.0.0.1:$(PORT) with notebooks/00_start_here.ipynb (Ctrl+C stops it)"
+	@echo ">> Starting JupyterLab on http://127.0.0.1:$(PORT) with $(NOTEBOOK) (Ctrl+C stops it)"
 	@echo ">> If no browser opens, copy the URL with the token that JupyterLab prints below"
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) $(NOTEBOOK)
 
 # Everything: lint, then every test (notebooks run headless, JupyterLab in headless Chromium).
 test: lint $(HUB_STAMP)
