@@ -1,8 +1,9 @@
 """One code, two texts: a translated notebook (notebooks/zh/) runs the same code as its English original.
 
 Only what a reader reads may differ: markdown cells, comments, and prose strings: a string with a space or a
-non-ASCII letter in it (a sentence), or one given straight to print() (such as "seconds"). A name, a key, a
-model, a number or a header that differs is a fix made in one language and forgotten in the other: it fails here.
+non-ASCII letter in it (a sentence), one given straight to print() or a plot's set_title() (such as "seconds"),
+or a widget's or a plot's label (`description="requests"`). A name, a key, a model, a number or a header that
+differs is a fix made in one language and forgotten in the other: it fails here.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ SOLUTIONS = [
     for path in sorted((folder / "solutions").glob("*.py"))
 ]
 PROSE = "<prose>"
+SHOWN_BY = {"print", "set_title", "set_xlabel", "set_ylabel", "suptitle"}  # calls whose string arguments are read
+LABELS = {"description", "label", "title", "xlabel", "ylabel"}  # keyword arguments that name what a reader sees
 
 
 def is_prose(literal: str) -> bool:
@@ -37,11 +40,12 @@ def code_tokens(source: str) -> list[str]:
     placeholder (with Python 3.12's f-string tokens folded back into one string first)."""
     tokens: list[str] = []
     fstring: list[str] | None = None
-    depth, printing = 0, []  # bracket depth, and the depths at which a print( call's arguments sit
+    depth, shown_at = 0, []  # bracket depth, and the depths at which a print( or set_title( call's arguments sit
 
     def string(literal: str) -> None:
-        printed = bool(printing) and printing[-1] == depth
-        tokens.append(PROSE if printed or is_prose(literal) else literal)
+        shown = bool(shown_at) and shown_at[-1] == depth
+        labelled = len(tokens) >= 2 and tokens[-1] == "=" and tokens[-2] in LABELS
+        tokens.append(PROSE if shown or labelled or is_prose(literal) else literal)
 
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         kind = tokenize.tok_name[tok.type]
@@ -58,11 +62,11 @@ def code_tokens(source: str) -> list[str]:
         elif kind not in ("COMMENT", "NL", "NEWLINE", "INDENT", "DEDENT", "ENDMARKER"):
             if tok.string in "([{":
                 depth += 1
-                if tok.string == "(" and tokens and tokens[-1] == "print":
-                    printing.append(depth)
+                if tok.string == "(" and tokens and tokens[-1] in SHOWN_BY:
+                    shown_at.append(depth)
             elif tok.string in ")]}":
-                if printing and printing[-1] == depth:
-                    printing.pop()
+                if shown_at and shown_at[-1] == depth:
+                    shown_at.pop()
                 depth -= 1
             tokens.append(tok.string)
     return tokens
@@ -117,3 +121,5 @@ def test_a_changed_name_number_or_key_is_caught_and_translated_prose_is_not():
     )
     assert code_tokens('f"{n} tokens"') == code_tokens('f"{n} 个 token"')
     assert code_tokens('print(h.get("retry-after"))') != code_tokens('print(h.get("retry_after"))')
+    assert code_tokens('IntSlider(description="requests")') == code_tokens('IntSlider(description="请求数")')
+    assert code_tokens('dict(role="user")') != code_tokens('dict(role="assistant")')
