@@ -1,0 +1,56 @@
+"""The exercise checks speak Chinese when the course does: a wrong answer's hint and a right answer's praise come
+out of data/translations/zh.json with the values filled in, and the runner's own sentences follow the switch."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import helpers.i18n
+from helpers import checks
+from helpers.checks.runner import Case, run_cases
+from helpers.i18n import term_problems
+
+from .test_checks import first_rate_limit, learner_bug, said
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def zh(monkeypatch):
+    monkeypatch.setattr(helpers.i18n, "_chosen", "zh")
+
+
+def speaks_chinese(out: str) -> str:
+    assert CHINESE.search(out), out
+    assert term_problems(out, "zh") == [], out
+    return out
+
+
+def test_the_runner_counts_and_names_the_case_in_chinese(capsys, zh):
+    squares = [Case("二", (2,), 4), Case("三", (3,), 9), Case("负一", (-1,), 1)]
+
+    def explain(case, answer):
+        return f"{case.label}的平方是 {case.expected}，不是 {answer}"
+
+    run_cases(lambda x: x + x, squares, explain, tally="例子")
+    assert capsys.readouterr().out == "🤔 3 个例子中有 2 个不对。先看第一个：三的平方是 9，不是 6\n"
+    run_cases(lambda x: abs(x) * x, squares, explain, tally="例子")
+    assert capsys.readouterr().out == "🤔 3 个例子中有 1 个不对：负一的平方是 1，不是 -1\n"
+    run_cases(learner_bug, squares, explain)
+    assert capsys.readouterr().out == "🤔 二：你的函数抛出了 ZeroDivisionError: a bug in the learner's code。\n"
+
+
+def test_the_runner_still_takes_a_callers_own_template(capsys, zh):
+    run_cases(learner_bug, [Case("two", (2,), 4)], str, raised="square({label}) broke: {error}.")
+    assert capsys.readouterr().out == "🤔 square(two) broke: ZeroDivisionError: a bug in the learner's code.\n"
+
+
+def test_first_rate_limit_in_chinese(capsys, zh):
+    out = speaks_chinese(said(capsys, checks.check_first_rate_limit, first_rate_limit()))
+    assert out.startswith("✅ 做得好：这是一个 429 rate_limit_exceeded。API 的原话是：Rate limit reached for ")
+    out = speaks_chinese(said(capsys, checks.check_first_rate_limit, ValueError("mine")))
+    assert out == "🤔 `error` 里是一个 ValueError，不是 API 返回的错误。请捕获 `openai.RateLimitError`。\n"
+    out = speaks_chinese(said(capsys, checks.check_first_rate_limit, first_rate_limit("sk-demo-typo")))
+    assert out.startswith("🤔 这是一个 401，code 为 'invalid_api_key'。请使用密钥 sk-demo-free")
