@@ -12,6 +12,7 @@ from helpers import checks
 from helpers.checks.runner import Case, run_cases
 from helpers.i18n import term_problems
 
+from .notebook_code import definitions
 from .test_checks import first_rate_limit, learner_bug, said
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -54,3 +55,15 @@ def test_first_rate_limit_in_chinese(capsys, zh):
     assert out == "🤔 `error` 里是一个 ValueError，不是 API 返回的错误。请捕获 `openai.RateLimitError`。\n"
     out = speaks_chinese(said(capsys, checks.check_first_rate_limit, first_rate_limit("sk-demo-typo")))
     assert out.startswith("🤔 这是一个 401，code 为 'invalid_api_key'。请使用密钥 sk-demo-free")
+
+
+def test_notebooks_01_and_02_in_chinese(capsys, zh):
+    diagnose = definitions("01")["diagnose"]
+    out = speaks_chinese(said(capsys, checks.check_diagnosis, diagnose))
+    assert out == "✅ 做得好：7 个诊断全部正确，包括那两个 429：速率限制值得重试，配额用完了则永远不值得。\n"
+    out = speaks_chinese(said(capsys, checks.check_diagnosis, lambda exc: {**diagnose(exc), "retry": True}))
+    assert out.startswith("🤔 输错的密钥（401）：'retry' 的值是 True。这里重试永远无济于事（状态码 401，type ")
+    out = speaks_chinese(said(capsys, checks.check_mask_key, lambda key: key))
+    assert out.startswith("🤔 mask('sk-demo-revoked') 返回了 'sk-demo-revoked'；API 会显示 'sk-demo-***oked'")
+    out = speaks_chinese(said(capsys, checks.check_diagnose_401, learner_bug))
+    assert out.startswith("🤔 完全没带密钥：`diagnose_401` 抛出了 ZeroDivisionError: a bug in the learner's code。")
