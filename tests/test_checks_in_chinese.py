@@ -67,3 +67,10 @@ def test_notebooks_01_and_02_in_chinese(capsys, zh):
     assert out.startswith("🤔 mask('sk-demo-revoked') 返回了 'sk-demo-revoked'；API 会显示 'sk-demo-***oked'")
     out = speaks_chinese(said(capsys, checks.check_diagnose_401, learner_bug))
     assert out.startswith("🤔 完全没带密钥：`diagnose_401` 抛出了 ZeroDivisionError: a bug in the learner's code。")
+
+
+def test_notebook_09_in_chinese(capsys, zh):
+    out = speaks_chinese(said(capsys, checks.check_nested_worst_case, 4, 4 * 45))
+    assert out == "🤔 4 个请求？SDK 会尝试 max_retries + 1 = 4 次，而 tenacity 最多调用它 3 次。\n"
+    out = speaks_chinese(said(capsys, checks.check_nested_worst_case, 12, 12 * 45))
+    assert out.startswith("✅ 一次调用，12 个请求，等上 9 分钟。")
