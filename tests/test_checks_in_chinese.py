@@ -74,3 +74,26 @@ def test_notebook_09_in_chinese(capsys, zh):
     assert out == "🤔 4 个请求？SDK 会尝试 max_retries + 1 = 4 次，而 tenacity 最多调用它 3 次。\n"
     out = speaks_chinese(said(capsys, checks.check_nested_worst_case, 12, 12 * 45))
     assert out.startswith("✅ 一次调用，12 个请求，等上 9 分钟。")
+
+
+def test_notebooks_04_and_05_in_chinese(capsys, zh):
+    nb04, nb05 = definitions("04"), definitions("05")
+    is_billing_error, worst_case_seconds = nb04["is_billing_error"], nb05["worst_case_seconds"]
+    out = speaks_chinese(said(capsys, checks.check_is_billing_error, is_billing_error))
+    assert out.startswith("✅ 11 个例子全部分对了：五个账单 code 和 2023 年的格式都是账单错误；")
+    out = speaks_chinese(
+        said(capsys, checks.check_is_billing_error, lambda exc: is_billing_error(exc) or isinstance(exc, ValueError))
+    )
+    assert out == (
+        "🤔 11 个例子中有 1 个不对：一个普通的 ValueError（根本不是 API 发来的）：你的函数返回 True，但应该返回 "
+        "False。只有 API 的错误才可能是账单错误：先检查 `isinstance(exc, openai.RateLimitError)`。\n"
+    )
+    assert term_problems(out, "zh", "rate_limit") == []
+    out = speaks_chinese(said(capsys, checks.check_should_retry, lambda exc: True))
+    assert out.startswith(
+        "🤔 15 个用例中有 8 个不对。先看第一个：429 insufficient_quota（配额用完）：你的函数返回 True"
+    )
+    out = speaks_chinese(said(capsys, checks.check_worst_case_seconds, lambda timeout, retries: 3))
+    assert out == "🤔 worst_case_seconds(2, 2) 得到 3；应该是 7.5 秒 = 3 次尝试 × 2 秒 + 每次重试之前最长的休眠。\n"
+    out = speaks_chinese(said(capsys, checks.check_worst_case_seconds, worst_case_seconds))
+    assert "1801.5 秒" in out and out.startswith("✅ ")
