@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import openai
 
+from ..i18n import translated
 from ._demo import MESSAGES, demo_client, fresh_world, last_error
 from ._say import _say, said_what_is_wrong_with
 from .runner import Case, borrows_from_course, close, equal_number, run_cases
@@ -22,7 +23,15 @@ def _qb_status_error(cls, status, error_body, headers=None):
 
 def _says_wrongly(case, answer) -> str:
     """The first wrong answer of a yes-or-no classifier, and why."""
-    return f"for {case.label} your function says {bool(answer)}, but it should say {case.expected}. {case.hint}."
+    return translated(
+        "checks",
+        "quota_server.says_wrongly",
+        "for {label} your function says {answer}, but it should say {expected}. {hint}.",
+        label=case.label,
+        answer=bool(answer),
+        expected=case.expected,
+        hint=case.hint,
+    )
 
 
 def _same_truth(answer, expected) -> bool:
@@ -49,14 +58,23 @@ def _qb_cases():
     billing = {twin[key]: last_error(demo_client(twin[key], sim)) for key in demo_keys}
     rate_limit = last_error(demo_client("sk-demo-free"), times=4)
     slow_down = last_error(demo_client("sk-demo-ok"), model="gpt-demo-ramp", times=6)
-    not_money = "A 429 status alone is not enough: a {} is also a 429, and waiting does fix that one"
+    compare = translated("checks", "is_billing_error.hint_code", "Compare `exc.code` with BILLING_CODES")
     return [
         *(
-            Case(f"a 429 with code {exc.code!r}", (exc,), True, "Compare `exc.code` with BILLING_CODES")
+            Case(
+                translated("checks", "is_billing_error.case_code", "a 429 with code {code!r}", code=exc.code),
+                (exc,),
+                True,
+                compare,
+            )
             for exc in billing.values()
         ),
         Case(
-            "a 2023-style quota 429: type 'insufficient_quota' but code None",
+            translated(
+                "checks",
+                "is_billing_error.case_2023",
+                "a 2023-style quota 429: type 'insufficient_quota' but code None",
+            ),
             (
                 _qb_status_error(
                     openai.RateLimitError,
@@ -65,32 +83,63 @@ def _qb_cases():
                 ),
             ),
             True,
-            "In 2023 the code was None: also accept `exc.type == 'insufficient_quota'`",
+            translated(
+                "checks",
+                "is_billing_error.hint_2023",
+                "In 2023 the code was None: also accept `exc.type == 'insufficient_quota'`",
+            ),
         ),
         Case(
-            "an ordinary rate limit (429, code 'rate_limit_exceeded')",
+            translated(
+                "checks", "is_billing_error.case_rate_limit", "an ordinary rate limit (429, code 'rate_limit_exceeded')"
+            ),
             (rate_limit,),
             False,
-            not_money.format("rate limit"),
+            translated(
+                "checks",
+                "is_billing_error.hint_rate_limit",
+                "A 429 status alone is not enough: a rate limit is also a 429, and waiting does fix that one",
+            ),
         ),
-        Case("a slow-down (429, code 'slow_down')", (slow_down,), False, not_money.format("slow-down")),
         Case(
-            "an overloaded model (503)",
+            translated("checks", "is_billing_error.case_slow_down", "a slow-down (429, code 'slow_down')"),
+            (slow_down,),
+            False,
+            translated(
+                "checks",
+                "is_billing_error.hint_slow_down",
+                "A 429 status alone is not enough: a slow-down is also a 429, and waiting does fix that one",
+            ),
+        ),
+        Case(
+            translated("checks", "is_billing_error.case_busy", "an overloaded model (503)"),
             (last_error(demo_client("sk-demo-ok"), model="gpt-demo-busy"),),
             False,
-            "Billing errors are always 429s (`openai.RateLimitError`); a 503 is the model being busy",
+            translated(
+                "checks",
+                "is_billing_error.hint_busy",
+                "Billing errors are always 429s (`openai.RateLimitError`); a 503 is the model being busy",
+            ),
         ),
         Case(
-            "a wrong key (401)",
+            translated("checks", "is_billing_error.case_wrong_key", "a wrong key (401)"),
             (last_error(demo_client("sk-demo-typo")),),
             False,
-            "Billing errors are always 429s (`openai.RateLimitError`); a 401 is about the key, not money",
+            translated(
+                "checks",
+                "is_billing_error.hint_wrong_key",
+                "Billing errors are always 429s (`openai.RateLimitError`); a 401 is about the key, not money",
+            ),
         ),
         Case(
-            "a plain ValueError (not from the API at all)",
+            translated("checks", "is_billing_error.case_value_error", "a plain ValueError (not from the API at all)"),
             (ValueError("not an API error"),),
             False,
-            "Only the API's errors can be billing errors: check `isinstance(exc, openai.RateLimitError)` first",
+            translated(
+                "checks",
+                "is_billing_error.hint_value_error",
+                "Only the API's errors can be billing errors: check `isinstance(exc, openai.RateLimitError)` first",
+            ),
         ),
     ]
 
@@ -103,8 +152,12 @@ def check_is_billing_error(is_billing_error) -> None:
         is_billing_error,
         [classify_exception, classify],
         "is_billing_error",
-        "Read the exception yourself: is it a RateLimitError, and is its code one of BILLING_CODES, or its type "
-        "'insufficient_quota'?",
+        translated(
+            "checks",
+            "is_billing_error.advice",
+            "Read the exception yourself: is it a RateLimitError, and is its code one of BILLING_CODES, or its type "
+            "'insufficient_quota'?",
+        ),
     ):
         return None
     cases = _qb_cases()
@@ -113,12 +166,26 @@ def check_is_billing_error(is_billing_error) -> None:
         cases,
         _says_wrongly,
         same=_same_truth,
-        tally="example",
-        not_a_function="`is_billing_error` should be a function that takes an exception and returns True or False.",
-        raised="For {label}, your function raised {error}. Check the exception's type first (e.g. "
-        "`isinstance(exc, openai.RateLimitError)`) before you read `.code` or `.type`.",
-        passed=f"All {len(cases)} examples sorted correctly: the five billing codes and the 2023 shape are "
-        "billing errors; rate limits, slow-downs, 503s, 401s and other exceptions are not.",
+        tally=translated("checks", "is_billing_error.noun", "example"),
+        not_a_function=translated(
+            "checks",
+            "is_billing_error.not_a_function",
+            "`is_billing_error` should be a function that takes an exception and returns True or False.",
+        ),
+        raised=lambda **values: translated(
+            "checks",
+            "is_billing_error.raised",
+            "For {label}, your function raised {error}. Check the exception's type first (e.g. "
+            "`isinstance(exc, openai.RateLimitError)`) before you read `.code` or `.type`.",
+            **values,
+        ),
+        passed=translated(
+            "checks",
+            "is_billing_error.passed",
+            "All {n} examples sorted correctly: the five billing codes and the 2023 shape are "
+            "billing errors; rate limits, slow-downs, 503s, 401s and other exceptions are not.",
+            n=len(cases),
+        ),
     )
 
 
@@ -127,32 +194,63 @@ def check_sent_once(client, error) -> None:
     if said_what_is_wrong_with(
         error,
         openai.RateLimitError,
-        when_none="`error` is still None. Send a chat completion with `broke_client` inside try/except and keep "
-        "the `openai.RateLimitError` you catch in `error`.",
-        when_other="`error` holds a {name}; expected the openai.RateLimitError that sk-demo-broke gets.",
+        when_none=translated(
+            "checks",
+            "sent_once.none",
+            "`error` is still None. Send a chat completion with `broke_client` inside try/except and keep "
+            "the `openai.RateLimitError` you catch in `error`.",
+        ),
+        when_other=lambda **values: translated(
+            "checks",
+            "sent_once.other",
+            "`error` holds a {name}; expected the openai.RateLimitError that sk-demo-broke gets.",
+            **values,
+        ),
     ):
         return
     log = getattr(getattr(client, "simulator", None), "log", None)
     if log is None:
-        return _say(False, "Pass `broke_client` (the client made in the exercise cell) to the check.")
+        return _say(
+            False,
+            translated(
+                "checks",
+                "sent_once.no_client",
+                "Pass `broke_client` (the client made in the exercise cell) to the check.",
+            ),
+        )
     counts = [entry.retry_count for entry in log]
     if not counts:
         return _say(
             False,
-            "No request reached broke_client's simulator. Did you send it with another client? A new "
-            "client gets a simulator of its own; use `broke_client.with_options(...)`.",
+            translated(
+                "checks",
+                "sent_once.no_request",
+                "No request reached broke_client's simulator. Did you send it with another client? A new "
+                "client gets a simulator of its own; use `broke_client.with_options(...)`.",
+            ),
         )
     if len(counts) > 1:
         return _say(
             False,
-            f"The server saw {len(counts)} requests (x-stainless-retry-count {counts}): the SDK retried "
-            "a request that can never succeed. Send it with `broke_client.with_options(max_retries=0)`. "
-            "Re-run the exercise cell first: it starts a fresh simulator.",
+            translated(
+                "checks",
+                "sent_once.retried",
+                "The server saw {n} requests (x-stainless-retry-count {counts}): the SDK retried "
+                "a request that can never succeed. Send it with `broke_client.with_options(max_retries=0)`. "
+                "Re-run the exercise cell first: it starts a fresh simulator.",
+                n=len(counts),
+                counts=counts,
+            ),
         )
     return _say(
         True,
-        f"One request, one answer ({error.code}), no pointless retries. In real life that is about a "
-        "second less waiting and two fewer doomed requests per call.",
+        translated(
+            "checks",
+            "sent_once.passed",
+            "One request, one answer ({code}), no pointless retries. In real life that is about a "
+            "second less waiting and two fewer doomed requests per call.",
+            code=error.code,
+        ),
     )
 
 
@@ -176,18 +274,29 @@ def _qb_explain_cost(case, answer) -> str:
     model, usage = case.args
     price_in, price_out = _qb_prices()[model]
     if _qb_same_usd(answer, case.expected * 1_000_000):
-        return (
-            f"For {case.label} you return {answer}, a million times too much: prices are per million tokens, so "
-            "divide by 1_000_000."
+        return translated(
+            "checks",
+            "cost_usd.million",
+            "For {label} you return {answer}, a million times too much: prices are per million tokens, so "
+            "divide by 1_000_000.",
+            label=case.label,
+            answer=answer,
         )
     if _qb_same_usd(answer, (usage.prompt_tokens * price_out + usage.completion_tokens * price_in) / 1_000_000):
-        return (
+        return translated(
+            "checks",
+            "cost_usd.swapped",
             "Input and output prices are swapped: prompt tokens use the input price (the first number in "
-            "PRICES[model]), completion tokens the output price."
+            "PRICES[model]), completion tokens the output price.",
         )
-    return (
-        f"For {case.label} you return {answer!r}; expected {case.expected:.8g} USD (prompt × input price + "
-        "completion × output price, per million tokens)."
+    return translated(
+        "checks",
+        "cost_usd.wrong",
+        "For {label} you return {answer!r}; expected {expected:.8g} USD (prompt × input price + "
+        "completion × output price, per million tokens).",
+        label=case.label,
+        answer=answer,
+        expected=case.expected,
     )
 
 
@@ -198,7 +307,14 @@ def check_cost_usd(cost_usd) -> None:
     prices = _qb_prices()
     cases = [
         Case(
-            f"{model} with {prompt} prompt and {completion} completion tokens",
+            translated(
+                "checks",
+                "cost_usd.case",
+                "{model} with {prompt} prompt and {completion} completion tokens",
+                model=model,
+                prompt=prompt,
+                completion=completion,
+            ),
             (model, _qb_usage(prompt, completion)),
             (prompt * prices[model][0] + completion * prices[model][1]) / 1_000_000,
         )
@@ -211,17 +327,32 @@ def check_cost_usd(cost_usd) -> None:
     sim = Simulator()
     reply = demo_client("sk-demo-ok", sim).chat.completions.create(model="gpt-4o", messages=MESSAGES, max_tokens=50)
     billed = sim.spend["org-demo"] - Simulator().spend["org-demo"]
-    cases.append(Case("a real gpt-4o reply", ("gpt-4o", reply.usage), billed))
+    cases.append(
+        Case(translated("checks", "cost_usd.case_real", "a real gpt-4o reply"), ("gpt-4o", reply.usage), billed)
+    )
     run_cases(
         cost_usd,
         cases,
         _qb_explain_cost,
         same=_qb_same_usd,
-        not_a_function="`cost_usd` should be a function `cost_usd(model, usage)` that returns US dollars.",
-        raised="For {label}, cost_usd raised {error}. `usage` is the SDK's object: read `usage.prompt_tokens` "
-        "and `usage.completion_tokens` (attributes, not dictionary keys).",
-        passed=f"Right to the last digit: a real gpt-4o reply cost {billed:.8f} USD, exactly what the simulator "
-        "billed.",
+        not_a_function=translated(
+            "checks",
+            "cost_usd.not_a_function",
+            "`cost_usd` should be a function `cost_usd(model, usage)` that returns US dollars.",
+        ),
+        raised=lambda **values: translated(
+            "checks",
+            "cost_usd.raised",
+            "For {label}, cost_usd raised {error}. `usage` is the SDK's object: read `usage.prompt_tokens` "
+            "and `usage.completion_tokens` (attributes, not dictionary keys).",
+            **values,
+        ),
+        passed=translated(
+            "checks",
+            "cost_usd.passed",
+            "Right to the last digit: a real gpt-4o reply cost {billed:.8f} USD, exactly what the simulator billed.",
+            billed=billed,
+        ),
     )
 
 
@@ -232,7 +363,14 @@ def check_budget_guard(BudgetGuard) -> None:
     from ..simulator import Simulator
 
     if not isinstance(BudgetGuard, type):
-        return _say(False, "`BudgetGuard` should be the class itself (do not call it before passing it to the check).")
+        return _say(
+            False,
+            translated(
+                "checks",
+                "budget_guard.not_class",
+                "`BudgetGuard` should be the class itself (do not call it before passing it to the check).",
+            ),
+        )
     cap = 0.01
     model, max_tokens = "gpt-4o", 200
     messages = [{"role": "user", "content": "Summarise: " + "the budget guard says no " * 80}]
@@ -244,7 +382,16 @@ def check_budget_guard(BudgetGuard) -> None:
     try:
         guard = BudgetGuard(cap_usd=cap)
     except Exception as exc:
-        return _say(False, f"`BudgetGuard(cap_usd={cap})` raised {type(exc).__name__}: {exc}.")
+        return _say(
+            False,
+            translated(
+                "checks",
+                "budget_guard.init_raised",
+                "`BudgetGuard(cap_usd={cap})` raised {error}.",
+                cap=cap,
+                error=f"{type(exc).__name__}: {exc}",
+            ),
+        )
     sent = refused = 0
     for _ in range(12):
         spent_before, requests_before = sim.spend["org-demo"] - start, len(sim.log)
@@ -253,83 +400,149 @@ def check_budget_guard(BudgetGuard) -> None:
         except Exception as exc:
             return _say(
                 False,
-                f"`guard.send(client, model=..., messages=..., max_tokens=...)` raised "
-                f"{type(exc).__name__}: {exc}. Return None to refuse instead of raising.",
+                translated(
+                    "checks",
+                    "budget_guard.send_raised",
+                    "`guard.send(client, model=..., messages=..., max_tokens=...)` raised {error}. Return None to "
+                    "refuse instead of raising.",
+                    error=f"{type(exc).__name__}: {exc}",
+                ),
             )
         went_out = len(sim.log) - requests_before
         if reply is None:
             if went_out:
                 return _say(
                     False,
-                    "send() returned None, but a request still went to the server. Decide before "
-                    "you send: return None without calling the API.",
+                    translated(
+                        "checks",
+                        "budget_guard.sent_anyway",
+                        "send() returned None, but a request still went to the server. Decide before "
+                        "you send: return None without calling the API.",
+                    ),
                 )
             recorded = getattr(guard, "spent_usd", None)
             if not refused and not _qb_same_usd(recorded, spent_before):
                 return _say(
                     False,
-                    f"The calls so far really cost {spent_before:.8f} USD, but `guard.spent_usd` says "
-                    f"{recorded!r}. After each call add the real cost, `cost_usd(model, reply.usage)`, "
-                    "not the worst-case estimate.",
+                    translated(
+                        "checks",
+                        "budget_guard.recorded_so_far",
+                        "The calls so far really cost {spent:.8f} USD, but `guard.spent_usd` says "
+                        "{recorded!r}. After each call add the real cost, `cost_usd(model, reply.usage)`, "
+                        "not the worst-case estimate.",
+                        spent=spent_before,
+                        recorded=recorded,
+                    ),
                 )
             if not refused and not sent:
                 return _say(
                     False,
-                    f"The guard refused the very first call, whose worst case is only {worst:.5f} "
-                    f"USD under a {cap} USD cap. Refuse only when spent_usd + worst case would be "
-                    "more than the cap; otherwise send the request and return the reply.",
+                    translated(
+                        "checks",
+                        "budget_guard.refused_first",
+                        "The guard refused the very first call, whose worst case is only {worst:.5f} "
+                        "USD under a {cap} USD cap. Refuse only when spent_usd + worst case would be "
+                        "more than the cap; otherwise send the request and return the reply.",
+                        worst=worst,
+                        cap=cap,
+                    ),
                 )
             if not refused and spent_before + worst <= cap * (1 + 1e-9):
                 return _say(
                     False,
-                    f"The guard refused too early: {spent_before:.5f} USD spent, the next call costs at "
-                    f"most {worst:.5f} USD, so it still fits under the {cap} USD cap.",
+                    translated(
+                        "checks",
+                        "budget_guard.too_early",
+                        "The guard refused too early: {spent:.5f} USD spent, the next call costs at "
+                        "most {worst:.5f} USD, so it still fits under the {cap} USD cap.",
+                        spent=spent_before,
+                        worst=worst,
+                        cap=cap,
+                    ),
                 )
             refused += 1
             continue
         if refused:
             return _say(
                 False,
-                "After refusing a call, the guard let the same call through again. Once the next "
-                "call could pass the cap it should keep saying no.",
+                translated(
+                    "checks",
+                    "budget_guard.let_through",
+                    "After refusing a call, the guard let the same call through again. Once the next "
+                    "call could pass the cap it should keep saying no.",
+                ),
             )
         if not went_out:
             return _say(
                 False,
-                "send() returned something, but no request reached the server. Send it with "
-                "`client.chat.completions.create(...)` and return the reply.",
+                translated(
+                    "checks",
+                    "budget_guard.nothing_sent",
+                    "send() returned something, but no request reached the server. Send it with "
+                    "`client.chat.completions.create(...)` and return the reply.",
+                ),
             )
         sent += 1
     spent = sim.spend["org-demo"] - start
     if sent == 0:
         return _say(
             False,
-            f"The guard refused every call, even the first one (worst case {worst:.5f} USD under a "
-            f"{cap} USD cap). Refuse only when spent + worst case would be more than the cap.",
+            translated(
+                "checks",
+                "budget_guard.refused_all",
+                "The guard refused every call, even the first one (worst case {worst:.5f} USD under a "
+                "{cap} USD cap). Refuse only when spent + worst case would be more than the cap.",
+                worst=worst,
+                cap=cap,
+            ),
         )
     if spent > cap:
         return _say(
             False,
-            f"Spending reached {spent:.5f} USD, past the {cap} USD cap. Check *before* sending: "
-            "refuse when spent_usd + worst_case_usd(...) > cap_usd.",
+            translated(
+                "checks",
+                "budget_guard.past_cap",
+                "Spending reached {spent:.5f} USD, past the {cap} USD cap. Check *before* sending: "
+                "refuse when spent_usd + worst_case_usd(...) > cap_usd.",
+                spent=spent,
+                cap=cap,
+            ),
         )
     if not refused:
         return _say(
             False,
-            "The guard never refused, yet twelve calls would pass the cap. Compare spent + worst "
-            "case with the cap before each call.",
+            translated(
+                "checks",
+                "budget_guard.never_refused",
+                "The guard never refused, yet twelve calls would pass the cap. Compare spent + worst "
+                "case with the cap before each call.",
+            ),
         )
     recorded = getattr(guard, "spent_usd", None)
     if not _qb_same_usd(recorded, spent):
         return _say(
             False,
-            f"The calls really cost {spent:.8f} USD, but `guard.spent_usd` says {recorded!r}. After "
-            "each call add the real cost: `cost_usd(model, reply.usage)`.",
+            translated(
+                "checks",
+                "budget_guard.recorded",
+                "The calls really cost {spent:.8f} USD, but `guard.spent_usd` says {recorded!r}. After "
+                "each call add the real cost: `cost_usd(model, reply.usage)`.",
+                spent=spent,
+                recorded=recorded,
+            ),
         )
     return _say(
         True,
-        f"The guard sent {sent} calls ({spent:.5f} USD, real cost from usage) and then refused, "
-        f"because one more could cost up to {worst:.5f} USD and pass the {cap} USD cap.",
+        translated(
+            "checks",
+            "budget_guard.passed",
+            "The guard sent {sent} calls ({spent:.5f} USD, real cost from usage) and then refused, "
+            "because one more could cost up to {worst:.5f} USD and pass the {cap} USD cap.",
+            sent=sent,
+            spent=spent,
+            worst=worst,
+            cap=cap,
+        ),
     )
 
 
@@ -348,77 +561,111 @@ def _se_cases():
         if server_error is not None:
             break
     long_wait = Simulator(faults={"gpt-demo-busy": {"overload_period_s": 600, "overload_busy_s": 300}})
-    not_again = "only 408, 409, 429 and 5xx are worth retrying"
     return [
-        Case("a 500 server error", (server_error,), True, "5xx errors are usually passing faults on the server's side"),
         Case(
-            "a 503 in the old style (type server_error)",
+            translated("checks", "should_retry.case_server_error", "a 500 server error"),
+            (server_error,),
+            True,
+            translated(
+                "checks", "should_retry.hint_server_error", "5xx errors are usually passing faults on the server's side"
+            ),
+        ),
+        Case(
+            translated("checks", "should_retry.case_old_503", "a 503 in the old style (type server_error)"),
             (last_error(ok(Simulator(overload_style="legacy")), model="gpt-demo-busy"),),
             True,
-            "A 503 is an InternalServerError too: overload passes",
+            translated("checks", "should_retry.hint_old_503", "A 503 is an InternalServerError too: overload passes"),
         ),
         Case(
-            "a 503 server_is_overloaded",
+            translated("checks", "should_retry.case_overloaded", "a 503 server_is_overloaded"),
             (last_error(ok(), model="gpt-demo-busy"),),
             True,
-            "Overload passes; wait Retry-After and try again",
+            translated("checks", "should_retry.hint_overloaded", "Overload passes; wait Retry-After and try again"),
         ),
         Case(
-            "a 429 slow_down",
+            translated("checks", "should_retry.case_slow_down", "a 429 slow_down"),
             (last_error(ok(), model="gpt-demo-ramp", times=6),),
             True,
-            "A slow_down clears once you wait and slow down",
+            translated("checks", "should_retry.hint_slow_down", "A slow_down clears once you wait and slow down"),
         ),
         Case(
-            "a 429 rate_limit_exceeded",
+            translated("checks", "should_retry.case_rate_limit", "a 429 rate_limit_exceeded"),
             (last_error(demo_client("sk-demo-free"), times=4),),
             True,
-            "The allowance refills, so a later retry succeeds",
+            translated("checks", "should_retry.hint_rate_limit", "The allowance refills, so a later retry succeeds"),
         ),
         Case(
-            "a timeout (APITimeoutError)",
+            translated("checks", "should_retry.case_timeout", "a timeout (APITimeoutError)"),
             (last_error(ok(timeout=1), model="gpt-demo-slow"),),
             True,
-            "APITimeoutError is a subclass of APIConnectionError; both are worth another try",
+            translated(
+                "checks",
+                "should_retry.hint_timeout",
+                "APITimeoutError is a subclass of APIConnectionError; both are worth another try",
+            ),
         ),
         Case(
-            "a dropped connection (APIConnectionError)",
+            translated("checks", "should_retry.case_dropped", "a dropped connection (APIConnectionError)"),
             (last_error(ok(), model="gpt-demo-dropped"),),
             True,
-            "A dropped connection is often a passing network fault",
+            translated("checks", "should_retry.hint_dropped", "A dropped connection is often a passing network fault"),
         ),
         Case(
-            "a 429 insufficient_quota",
+            translated("checks", "should_retry.case_insufficient_quota", "a 429 insufficient_quota"),
             (last_error(demo_client("sk-demo-broke")),),
             False,
-            "Billing errors never clear by waiting; check the code (and type) against the billing codes",
+            translated(
+                "checks",
+                "should_retry.hint_insufficient_quota",
+                "Billing errors never clear by waiting; check the code (and type) against the billing codes",
+            ),
         ),
         Case(
-            "a 429 credit_balance_exhausted",
+            translated("checks", "should_retry.case_credit_exhausted", "a 429 credit_balance_exhausted"),
             (last_error(demo_client("sk-demo-prepaid")),),
             False,
-            "Billing errors never clear by waiting; check `exc.code` against BILLING_CODES",
+            translated(
+                "checks",
+                "should_retry.hint_credit_exhausted",
+                "Billing errors never clear by waiting; check `exc.code` against BILLING_CODES",
+            ),
         ),
         Case(
-            "a 401 wrong key",
+            translated("checks", "should_retry.case_wrong_key", "a 401 wrong key"),
             (last_error(demo_client("sk-demo-typo")),),
             False,
-            f"The same key will fail again; {not_again}",
+            translated(
+                "checks",
+                "should_retry.hint_wrong_key",
+                "The same key will fail again; only 408, 409, 429 and 5xx are worth retrying",
+            ),
         ),
         Case(
-            "a 404 model_not_found",
+            translated("checks", "should_retry.case_model_not_found", "a 404 model_not_found"),
             (last_error(ok(), model="gpt-does-not-exist"),),
             False,
-            f"The model will not appear by waiting; {not_again}",
+            translated(
+                "checks",
+                "should_retry.hint_model_not_found",
+                "The model will not appear by waiting; only 408, 409, 429 and 5xx are worth retrying",
+            ),
         ),
         Case(
-            "a 503 whose Retry-After asks for 300 s",
+            translated("checks", "should_retry.case_long_503", "a 503 whose Retry-After asks for 300 s"),
             (last_error(ok(long_wait), model="gpt-demo-busy"),),
             False,
-            "Read `exc.response.headers.get('retry-after')`; above 120 s give up, as the SDK does",
+            translated(
+                "checks",
+                "should_retry.hint_long_503",
+                "Read `exc.response.headers.get('retry-after')`; above 120 s give up, as the SDK does",
+            ),
         ),
         Case(
-            "a 429 in the 2023 quota shape (type insufficient_quota, code None)",
+            translated(
+                "checks",
+                "should_retry.case_quota_2023",
+                "a 429 in the 2023 quota shape (type insufficient_quota, code None)",
+            ),
             (
                 _qb_status_error(
                     openai.RateLimitError,
@@ -427,10 +674,16 @@ def _se_cases():
                 ),
             ),
             False,
-            "Older quota errors had no code: check `exc.type == 'insufficient_quota'` as well as the code",
+            translated(
+                "checks",
+                "should_retry.hint_quota_2023",
+                "Older quota errors had no code: check `exc.type == 'insufficient_quota'` as well as the code",
+            ),
         ),
         Case(
-            "a 429 rate_limit_exceeded whose Retry-After asks for 300 s",
+            translated(
+                "checks", "should_retry.case_long_429", "a 429 rate_limit_exceeded whose Retry-After asks for 300 s"
+            ),
             (
                 _qb_status_error(
                     openai.RateLimitError,
@@ -445,13 +698,19 @@ def _se_cases():
                 ),
             ),
             False,
-            "A Retry-After above 120 s means give up now, whatever the status: check it before the status",
+            translated(
+                "checks",
+                "should_retry.hint_long_429",
+                "A Retry-After above 120 s means give up now, whatever the status: check it before the status",
+            ),
         ),
         Case(
-            "a plain ValueError (a bug in your own code)",
+            translated("checks", "should_retry.case_value_error", "a plain ValueError (a bug in your own code)"),
             (ValueError("a bug in my code"),),
             False,
-            "Only exceptions from the openai package should be retried",
+            translated(
+                "checks", "should_retry.hint_value_error", "Only exceptions from the openai package should be retried"
+            ),
         ),
     ]
 
@@ -464,8 +723,12 @@ def check_should_retry(should_retry) -> None:
         should_retry,
         [classify_exception, classify, sdk_retries],
         "should_retry",
-        "This exercise builds it: decide from the exception yourself, from its class, `exc.status_code`, "
-        "`exc.code`, `exc.type` and the retry-after header.",
+        translated(
+            "checks",
+            "should_retry.advice",
+            "This exercise builds it: decide from the exception yourself, from its class, `exc.status_code`, "
+            "`exc.code`, `exc.type` and the retry-after header.",
+        ),
     ):
         return None
     cases = _se_cases()
@@ -474,12 +737,26 @@ def check_should_retry(should_retry) -> None:
         cases,
         _says_wrongly,
         same=_same_truth,
-        tally="case",
-        not_a_function="`should_retry` should be a function that takes an exception and returns True or False.",
-        raised="For {label}, your function raised {error}. Only `openai.APIStatusError` has `.status_code` and "
-        "`.response`; check the type first.",
-        passed=f"All {len(cases)} cases right: retry 5xx, 429 rate limits and slow-downs, timeouts and dropped "
-        "connections; never billing errors, 4xx mistakes, long Retry-After or your own bugs.",
+        tally=translated("checks", "should_retry.noun", "case"),
+        not_a_function=translated(
+            "checks",
+            "should_retry.not_a_function",
+            "`should_retry` should be a function that takes an exception and returns True or False.",
+        ),
+        raised=lambda **values: translated(
+            "checks",
+            "should_retry.raised",
+            "For {label}, your function raised {error}. Only `openai.APIStatusError` has `.status_code` and "
+            "`.response`; check the type first.",
+            **values,
+        ),
+        passed=translated(
+            "checks",
+            "should_retry.passed",
+            "All {n} cases right: retry 5xx, 429 rate limits and slow-downs, timeouts and dropped "
+            "connections; never billing errors, 4xx mistakes, long Retry-After or your own bugs.",
+            n=len(cases),
+        ),
     )
 
 
@@ -494,20 +771,41 @@ def _se_worst_case(timeout, max_retries):
 def _se_explain_worst_case(case, answer) -> str:
     timeout, retries = case.args
     if close(answer, (retries + 1) * timeout) and retries:
-        return (
-            f"{case.label} gives {answer}: the timeouts are right, now add the sleeps between attempts, up to "
-            "min(0.5 · 2^(k−1), 8) s before retry k."
+        return translated(
+            "checks",
+            "worst_case_seconds.no_sleeps",
+            "{label} gives {answer}: the timeouts are right, now add the sleeps between attempts, up to "
+            "min(0.5 · 2^(k−1), 8) s before retry k.",
+            label=case.label,
+            answer=answer,
         )
     if close(answer, case.expected - timeout):
-        return (
-            f"{case.label} gives {answer}, one timeout short: a call makes max_retries + 1 attempts (the first "
-            "one plus the retries)."
+        return translated(
+            "checks",
+            "worst_case_seconds.one_short",
+            "{label} gives {answer}, one timeout short: a call makes max_retries + 1 attempts (the first "
+            "one plus the retries).",
+            label=case.label,
+            answer=answer,
         )
     if retries >= 5 and close(answer, (retries + 1) * timeout + sum(0.5 * 2 ** (k - 1) for k in range(1, retries + 1))):
-        return f"{case.label} gives {answer}: the SDK caps each sleep at 8 s, so use min(0.5 · 2^(k−1), 8)."
-    return (
-        f"{case.label} gives {answer!r}; expected {case.expected:g} s = {retries + 1} attempts × {timeout} s + the "
-        "longest sleeps before each retry."
+        return translated(
+            "checks",
+            "worst_case_seconds.no_cap",
+            "{label} gives {answer}: the SDK caps each sleep at 8 s, so use min(0.5 · 2^(k−1), 8).",
+            label=case.label,
+            answer=answer,
+        )
+    return translated(
+        "checks",
+        "worst_case_seconds.wrong",
+        "{label} gives {answer!r}; expected {expected:g} s = {attempts} attempts × {timeout} s + the "
+        "longest sleeps before each retry.",
+        label=case.label,
+        answer=answer,
+        expected=case.expected,
+        attempts=retries + 1,
+        timeout=timeout,
     )
 
 
@@ -522,10 +820,19 @@ def check_worst_case_seconds(worst_case_seconds) -> None:
         cases,
         _se_explain_worst_case,
         same=close,
-        not_a_function="`worst_case_seconds` should be a function `worst_case_seconds(timeout, max_retries)`.",
-        raised="{label} raised {error}.",
-        passed="Right for every case. With the defaults (timeout 600 s, max_retries 2) a silent server costs "
-        f"{_se_worst_case(600, 2):g} s: half an hour.",
+        not_a_function=translated(
+            "checks",
+            "worst_case_seconds.not_a_function",
+            "`worst_case_seconds` should be a function `worst_case_seconds(timeout, max_retries)`.",
+        ),
+        raised=lambda **values: translated("checks", "worst_case_seconds.raised", "{label} raised {error}.", **values),
+        passed=translated(
+            "checks",
+            "worst_case_seconds.passed",
+            "Right for every case. With the defaults (timeout 600 s, max_retries 2) a silent server costs "
+            "{seconds:g} s: half an hour.",
+            seconds=_se_worst_case(600, 2),
+        ),
     )
 
 
@@ -546,13 +853,29 @@ def _se_mixed_log(rng):
 def _se_explain_billed(case, answer) -> str:
     log = case.args[0]
     if answer is None:
-        return "`billed_count` returns None. Count the entries of the log whose `status` is 200."
-    if answer == len(log):
-        return (
-            f"For {case.label} you counted every entry ({answer}), but only {case.expected} have status 200. The "
-            "others were attempts the server refused or never answered: nothing was produced, nothing billed."
+        return translated(
+            "checks",
+            "billed_count.none",
+            "`billed_count` returns None. Count the entries of the log whose `status` is 200.",
         )
-    return f"For {case.label} you counted {answer!r}; {case.expected} entries have status 200."
+    if answer == len(log):
+        return translated(
+            "checks",
+            "billed_count.every_entry",
+            "For {label} you counted every entry ({answer}), but only {expected} have status 200. The "
+            "others were attempts the server refused or never answered: nothing was produced, nothing billed.",
+            label=case.label,
+            answer=answer,
+            expected=case.expected,
+        )
+    return translated(
+        "checks",
+        "billed_count.wrong",
+        "For {label} you counted {answer!r}; {expected} entries have status 200.",
+        label=case.label,
+        answer=answer,
+        expected=case.expected,
+    )
 
 
 def check_billed_count(billed_count, client) -> None:
@@ -562,29 +885,63 @@ def check_billed_count(billed_count, client) -> None:
 
     log = getattr(getattr(client, "simulator", None), "log", None)
     if log is None:
-        return _say(False, "Pass `slow_client` (the client made in the exercise cell) to the check.")
+        return _say(
+            False,
+            translated(
+                "checks",
+                "billed_count.no_client",
+                "Pass `slow_client` (the client made in the exercise cell) to the check.",
+            ),
+        )
     if not callable(billed_count):
-        return _say(False, "`billed_count` should be a function: `def billed_count(log): ...`.")
+        return _say(
+            False,
+            translated(
+                "checks",
+                "billed_count.not_a_function",
+                "`billed_count` should be a function: `def billed_count(log): ...`.",
+            ),
+        )
     rng = random.Random()
     done = sum(1 for entry in log if entry.status == 200)
-    cases = [Case("the call that timed out", (list(log),), done)]
+    cases = [Case(translated("checks", "billed_count.case_timed_out", "the call that timed out"), (list(log),), done)]
     for n in range(1, 4):
         mixed = _se_mixed_log(rng)
-        cases.append(Case(f"mixed log {n} ({len(mixed)} requests)", (mixed,), sum(e.status == 200 for e in mixed)))
+        label = translated(
+            "checks", "billed_count.case_mixed", "mixed log {n} ({requests} requests)", n=n, requests=len(mixed)
+        )
+        cases.append(Case(label, (mixed,), sum(e.status == 200 for e in mixed)))
     if not run_cases(
         billed_count,
         cases,
         _se_explain_billed,
         same=equal_number,
-        raised="For {label}, `billed_count` raised {error}. Each entry has a `.status` (None when the connection "
-        "was dropped).",
+        raised=lambda **values: translated(
+            "checks",
+            "billed_count.raised",
+            "For {label}, `billed_count` raised {error}. Each entry has a `.status` (None when the connection "
+            "was dropped).",
+            **values,
+        ),
     ):
         return None
     if done == 0:
-        return _say(False, "The call that timed out left no completed request in the log: run its cell again.")
+        return _say(
+            False,
+            translated(
+                "checks",
+                "billed_count.rerun",
+                "The call that timed out left no completed request in the log: run its cell again.",
+            ),
+        )
     return _say(
         True,
-        f"{done} completions done and billed for the call that timed out, and your program received none of "
-        "them: the timeout was on your side, the work still happened on the server. And in the mixed logs you "
-        "told the completions from the refused and dropped attempts.",
+        translated(
+            "checks",
+            "billed_count.passed",
+            "{done} completions done and billed for the call that timed out, and your program received none of "
+            "them: the timeout was on your side, the work still happened on the server. And in the mixed logs you "
+            "told the completions from the refused and dropped attempts.",
+            done=done,
+        ),
     )

@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._say import _say
+from ..i18n import translated
+from ._say import _fill, _say
 
 
 @dataclass(frozen=True)
@@ -35,15 +36,17 @@ def run_cases(
     passed: str | None = None,
     not_a_function: str | None = None,
     same: Callable[[Any, Any], bool] = operator.eq,
-    raised: str = "For {label}, your function raised {error}.",
+    raised: str | Callable[..., str] | None = None,
     tally: str | None = None,
 ) -> bool:
     """Call `fn` on each case and say `explain(case, answer)` for the first wrong answer, or `passed` when all
     are right (None when the caller has more to check). True when all are right.
 
-    `not_a_function` is what to say if `fn` cannot be called at all; `raised`, what to say when it raises
-    ({label} and {error} are filled in). With `tally` (a noun such as "case") every case is tried, and the
-    message counts the wrong ones before it explains the first.
+    `not_a_function` is what to say if `fn` cannot be called at all; `raised`, what to say when it raises: a
+    template whose {label} and {error} are filled in, or a function given label= and error= (so that a caller
+    can pass `lambda **values: translated(..., **values)`); by default "For {label}, your function raised
+    {error}." in the course's language. With `tally` (a noun such as "case", already in the course's language)
+    every case is tried, and the message counts the wrong ones before it explains the first.
     """
     if not_a_function is not None and not callable(fn):
         _say(False, not_a_function)
@@ -53,7 +56,18 @@ def run_cases(
         try:
             answer = fn(*case.args, **case.kwargs)
         except Exception as exc:  # the learner's code may raise anything: name the case, never a traceback
-            _say(False, raised.format(label=case.label, error=f"{type(exc).__name__}: {exc}"))
+            error = f"{type(exc).__name__}: {exc}"
+            if raised is None:
+                text = translated(
+                    "checks",
+                    "runner.raised",
+                    "For {label}, your function raised {error}.",
+                    label=case.label,
+                    error=error,
+                )
+            else:
+                text = _fill(raised, label=case.label, error=error)
+            _say(False, text)
             return False
         if not _agrees(same, answer, case.expected):
             wrong.append((case, answer))
@@ -62,8 +76,15 @@ def run_cases(
     if wrong:
         text = explain(*wrong[0])
         if tally is not None:
-            are = "is" if len(wrong) == 1 else "are"
-            text = f"{len(wrong)} of {len(cases)} {tally}s {are} wrong. The first: {text}"
+            counts = {"wrong": len(wrong), "total": len(cases), "noun": tally, "first": text}
+            if len(wrong) == 1:
+                text = translated(
+                    "checks", "runner.tally.one", "{wrong} of {total} {noun}s is wrong. The first: {first}", **counts
+                )
+            else:
+                text = translated(
+                    "checks", "runner.tally.many", "{wrong} of {total} {noun}s are wrong. The first: {first}", **counts
+                )
         _say(False, text)
         return False
     if passed is not None:
@@ -103,7 +124,17 @@ def borrows_from_course(fn, forbidden, fn_name: str, advice: str) -> bool:
     `forbidden` (the ones that would answer the exercise for it). `advice` says what to do instead."""
     borrowed = course_helper_in(fn, forbidden)
     if borrowed:
-        _say(False, f"`{fn_name}` hands the work to the course's own `{borrowed}`. {advice}")
+        _say(
+            False,
+            translated(
+                "checks",
+                "runner.borrows",
+                "`{fn_name}` hands the work to the course's own `{borrowed}`. {advice}",
+                fn_name=fn_name,
+                borrowed=borrowed,
+                advice=advice,
+            ),
+        )
     return borrowed is not None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import openai
 
+from ..i18n import translated
 from ._say import _say, said_what_is_wrong_with
 
 
@@ -12,25 +13,53 @@ def check_first_rate_limit(error) -> None:
     if said_what_is_wrong_with(
         error,
         openai.APIStatusError,
-        when_none="`error` is still None. Send a few requests with the free-tier client and keep the exception "
-        "you catch (hint: `except openai.RateLimitError as exc: error = exc`).",
-        when_other="`error` holds a {name}, not an error from the API. Catch `openai.RateLimitError`.",
+        when_none=translated(
+            "checks",
+            "first_rate_limit.none",
+            "`error` is still None. Send a few requests with the free-tier client and keep the exception "
+            "you catch (hint: `except openai.RateLimitError as exc: error = exc`).",
+        ),
+        when_other=lambda **values: translated(
+            "checks",
+            "first_rate_limit.other",
+            "`error` holds a {name}, not an error from the API. Catch `openai.RateLimitError`.",
+            **values,
+        ),
     ):
         return
     if error.status_code != 429 or error.code != "rate_limit_exceeded":
         return _say(
             False,
-            f"That is a {error.status_code} with code {error.code!r}. Use the key sk-demo-free, "
-            "which may send only 3 requests per minute.",
+            translated(
+                "checks",
+                "first_rate_limit.wrong_error",
+                "That is a {status} with code {code!r}. Use the key sk-demo-free, "
+                "which may send only 3 requests per minute.",
+                status=error.status_code,
+                code=error.code,
+            ),
         )
     if not _came_from_the_simulator(error):
         return _say(
             False,
-            "That 429 was not sent by the simulated API: it has no request id, no rate-limit headers or no "
-            "request with the key sk-demo-free. Catch the error that `free_client` raises instead of building one.",
+            translated(
+                "checks",
+                "first_rate_limit.not_simulated",
+                "That 429 was not sent by the simulated API: it has no request id, no rate-limit headers or no "
+                "request with the key sk-demo-free. Catch the error that `free_client` raises instead of building "
+                "one.",
+            ),
         )
     first_sentences = error.body["message"].split(" Visit ")[0]
-    return _say(True, f"Well done: a 429 rate_limit_exceeded. The API says: {first_sentences}")
+    return _say(
+        True,
+        translated(
+            "checks",
+            "first_rate_limit.passed",
+            "Well done: a 429 rate_limit_exceeded. The API says: {message}",
+            message=first_sentences,
+        ),
+    )
 
 
 def _came_from_the_simulator(error) -> bool:
