@@ -7,10 +7,10 @@
 # 已经发出一部分回答**之后**，这类错误 SDK 没法替你重试。本节把这两类错误都演示一遍，Chat Completions 和较新的 Responses API 各来一次。
 #
 # **本节你将学到**
-# - 流在网络上传输时是什么样子，SDK 又是怎么把它变成一个个数据块和事件的；
+# - 一个流在 HTTP 层面长什么样，SDK 又是怎么把它变成一个个数据块和事件的；
 # - 哪些错误出现在第一个数据块之前（常见的 HTTP 错误），哪些出现在流的中途；
 # - 为什么 SDK 从不重试已经开始的流，以及怎样自己安全地重试；
-# - 怎样设置首 token 超时；
+# - 怎样设置首 token 超时，也就是等第一段文字最多等多久；
 # - Responses 流有哪几种结局：`response.completed`、`response.incomplete`、`response.failed`，或者一个 `error` 事件；
 # - 怎样用 `AsyncOpenAI` 加一个信号量同时跑很多个流。
 #
@@ -42,7 +42,7 @@ from helpers.simulator.transport import http_client
 HELLO = [{"role": "user", "content": "Say hello"}]
 
 # %% [markdown]
-# ## 1. 流在网络上是什么样子
+# ## 1. 流的原始字节
 #
 # 流式回答就是一个 HTTP 响应，状态码 200，`content-type: text/event-stream`。它的响应体是一串 *server-sent events*（SSE）：
 # 每个事件是一行 `data: <json>`，后面跟一个空行。Chat Completions 用 `data: [DONE]` 结束整个流。
@@ -88,8 +88,8 @@ for key, model in [("sk-demo-typo", "gpt-4o-mini"), ("sk-demo-broke", "gpt-4o-mi
         print(f"{key:14} {model:12} -> {type(exc).__name__} {exc.status_code} {exc.code}")
 
 # %% [markdown]
-# 有两种错误跟流式输出本身有关：只给 `stream_options` 却没有 `stream=True`，以及 API 不认识的参数，都会被拒，返回 400。
-# （通过 `extra_body`，你给 SDK 什么它就发什么。）
+# 跟流式输出本身有关的错误有两种，都会得到 400：一是给了 `stream_options` 却没有 `stream=True`；二是传了 API 不认识的参数
+# （比如把 `stream` 拼错）。放在 `extra_body` 里的内容，SDK 会原样发出去，不替你检查。
 
 # %%
 for extra in [{"stream_options": {"include_usage": True}}, {"extra_body": {"strem": True}}]:
@@ -101,7 +101,7 @@ for extra in [{"stream_options": {"include_usage": True}}, {"extra_body": {"stre
 # %% [markdown]
 # ## 3. 流中途的错误
 #
-# 200 一旦发出，服务器就改不了状态码了。但还有三种情况可能出问题：
+# 200 一旦发出，服务器就改不了状态码了。可后面仍有三种情况会出问题：
 #
 # | 发生了什么 | 演示模型 | 遍历时 SDK 抛出的异常 |
 # |---|---|---|
@@ -114,7 +114,7 @@ for extra in [{"stream_options": {"include_usage": True}}, {"extra_body": {"stre
 
 # %%
 def read_chunks(client, model):
-    """以流式方式请求一次对话补全，返回（收到的文本，异常或 None）。"""
+    """以流式方式调用一次 Chat Completions，返回（收到的文本，异常或 None）。"""
     text = ""
     try:
         for chunk in client.chat.completions.create(model=model, messages=HELLO, stream=True):
@@ -152,12 +152,12 @@ print(isinstance(exc, openai.APIStatusError), "<- 没有 status_code 可看")
 # - **丢掉**：清空缓冲区，从头开始。这是稳妥的默认做法，因为新回答不一定以同样的话开头；
 # - **有意保留**：比如先把它展示给用户，注明回答被截断了，然后再问一次。千万不要不声不响地把两次的回答拼在一起。
 #
-# 只重新开始那些在 200 *之后*才断掉的流。`create()` 抛出的错误是普通的 HTTP 错误：如果重试有用，SDK 已经重试过了（第 05 节）；
+# 只有在 200 *之后*才断掉的流，才需要你自己从头再来。`create()` 抛出的错误是普通的 HTTP 错误：如果重试有用，SDK 已经重试过了（第 05 节）；
 # 你再在外面套一层循环，尝试次数就会成倍增加（第 07 节）。
 #
 # ### 练习：重新开始一个断掉的流
 #
-# 写一个函数 `stream_text(client, model, messages, attempts=3)`，以流式方式请求一次对话补全，返回完整的文本。要求：
+# 写一个函数 `stream_text(client, model, messages, attempts=3)`，以流式方式调用一次 Chat Completions，返回完整的文本。要求：
 #
 # - 流在 200 之后断了（是 `APIError` 但不是 `APIStatusError`），就清空缓冲区从头再来，总共最多发 `attempts` 个请求；
 #   如果每次都断，抛出最后一次的错误；
@@ -216,8 +216,8 @@ except openai.BadRequestError as exc:
     print(exc.status_code, exc.code, "-", exc.body["message"])
 
 # %% [markdown]
-# 以流式方式调用时，Responses API 发送的是带名字的事件，每个事件都有一个 `sequence_number`。文本在
-# `response.output_text.delta` 事件里到达，整个流以下面三种事件中的**一种**结束：
+# Responses API 以流式方式调用时，发来的是一个个有类型名的事件，每个事件都带一个 `sequence_number`。文本装在
+# `response.output_text.delta` 事件里，整个流以下面三种事件中的**一种**结束：
 
 # %%
 for event in client.responses.create(model="gpt-4o-mini", input="Say hello", stream=True):
@@ -247,7 +247,7 @@ for model, options in [("gpt-4o-mini", {"max_output_tokens": 4}), ("gpt-demo-mid
 # ### `error` 事件：文档怎么写，服务实际怎么发
 #
 # API 参考文档里，`error` 事件的字段都在顶层：`{"type": "error", "code": ..., "message": ..., "param": ...}`。
-# 但有人观察到，线上服务实际发送的是**嵌套**的形式：`{"type": "error", "error": {"type": ..., "code": ..., "message": ..., "param": ...}}`，
+# 但实际观察到，线上服务发的是**嵌套**的形式：`{"type": "error", "error": {"type": ..., "code": ..., "message": ..., "param": ...}}`，
 # 通常紧跟在 `response.in_progress` 之后，随后再来一个 `response.failed`。模拟器和线上服务一样，发送嵌套形式。
 #
 # 这个区别很要紧：只要事件里带有 `error` 对象，SDK 就会抛出 `openai.APIError`。所以嵌套形式会以异常的方式到达，
@@ -281,7 +281,7 @@ for attempt in (1, 2):
 # - `("failed", 错误码)`：`response.failed` 事件和 SDK 以 `openai.APIError` 抛出的 `error` 事件都算这一种
 #   （错误码取异常的 `code`）。
 #
-# `max_output_tokens` 只在不为 None 时才传下去。检查程序会用它没见过的提示词和模型来测试，其中包括流中途触发的速率限制。
+# `max_output_tokens` 只在不为 None 时才传下去。检查程序会用你的函数没见过的提示词和模型来测试，其中包括流中途触发的速率限制。
 
 
 # %% tags=["exercise"]
