@@ -14,7 +14,7 @@
 # - 为什么回答再短，`max_tokens` 也会照样占掉 TPM，以及为什么 *"Request too large"* 绝对不能重试；
 # - 为什么重试得太早反而更糟，以及 SDK 内置的重试做了什么。
 #
-# **学习时间：**约 35 分钟
+# **学习时间：** 约 35 分钟
 #
 # **前置知识**
 #
@@ -460,12 +460,12 @@ print(short(too_large.body["message"]))
 print("retry-after:", too_large.response.headers.get("retry-after"))
 
 # %% [markdown]
-# - **你会看到什么：**和所有速率限制一样，是 429 `RateLimitError`，code 为 `rate_limit_exceeded`。但消息以
+# - **你会看到什么**：和所有速率限制一样，是 429 `RateLimitError`，code 为 `rate_limit_exceeded`。但消息以
 #   **"Request too large"** 开头，没有 *Used*，也没有 *Please try again in*，而且**没有 `retry-after`**。
-# - **为什么：**这个请求要计的 token（提示词估算值 + `max_tokens` × `n`）比整个上限还多。
-# - **怎么诊断：**消息以“Request too large”开头，*Requested* 大于 *Limit*。
-# - **怎么解决：**调小 `max_tokens`、缩短提示词，或者把工作拆成几个请求。升到更高的使用层级，或者换一个上限更高的模型，也能抬高天花板。
-# - **要不要重试？** **绝对不要**：每次都会以同样的方式失败。可 SDK 只看状态码，照样会重试。用默认设置试试：
+# - **为什么**：这个请求要计的 token（提示词估算值 + `max_tokens` × `n`）比整个上限还多。
+# - **怎么诊断**：消息以“Request too large”开头，*Requested* 大于 *Limit*。
+# - **怎么解决**：调小 `max_tokens`、缩短提示词，或者把工作拆成几个请求。升到更高的使用层级，或者换一个上限更高的模型，也能抬高天花板。
+# - **要不要重试**？**绝对不要**：每次都会以同样的方式失败。可 SDK 只看状态码，照样会重试。用默认设置试试：
 
 # %%
 big = make_client("sk-demo-ok")  # 默认设置：max_retries=2
