@@ -53,7 +53,7 @@ def show_log(simulator):
 #
 # ### 你会看到什么
 #
-# 演示模型 `gpt-demo-flaky` 大约每五个请求失败一个。失败的时机由固定的随机种子决定，所以每次运行结果都一样。
+# 演示模型 `gpt-demo-flaky` 大约五个请求里会失败一个。失败的时机由固定的随机种子决定，所以每次运行结果都一样。
 # 我们用 `max_retries=0` 发十个请求，这样每次失败都会原样交到我们手上：
 
 # %%
@@ -82,7 +82,7 @@ print("exc.request_id:", server_error.request_id)
 #
 # - `openai.InternalServerError`，状态码 **500**，`type` 为 **`server_error`**，`code` 为 **`None`**。
 # - 消息里带着一个**请求 ID**，和 `x-request-id` 响应头、`exc.request_id` 是同一个值。记得把它写进日志：找技术
-#   支持时，对方第一个要的就是它。
+#   支持时，对方要的就是它。
 # - 偶尔出一个 500 很正常。要是接连出现一大串，那就是出事故了，去看看 OpenAI 的状态页。
 #
 # ### 怎样解决，重试有没有用？
@@ -98,8 +98,8 @@ print("10 次调用全部成功；服务器一共收到", len(flaky.simulator.lo
 show_log(flaky.simulator)
 
 # %% [markdown]
-# 每个 500 之后大约 0.4 秒，就跟着一次重试（`重试 #1`），而且成功了。这段停顿是 SDK 自带的退避。你的代码
-# 压根没看到这些错误。（有好几次调用的时间戳相同，是因为虚拟时间只在有人等待时才往前走。）
+# 每个 500 出现后，大约过 0.4 秒就有一次重试（`重试 #1`），而且都成功了。这段停顿是 SDK 自带的退避。
+# 你的代码压根没看到这些错误。（有好几次调用的时间戳相同，是因为虚拟时间只在有人等待时才往前走。）
 #
 # 不过，尝试次数一定要设上限：真的发生故障时，每次重试也都会失败。
 
@@ -169,7 +169,7 @@ print("状态码    ：", " ".join(f"{e.status:3}" for e in sim.log))
 #
 # ### 怎样解决，重试有没有用？
 #
-# 有用，过载总会过去。**至少等够 `retry-after` 再重试。** 如果模型长时间都很忙，就照现在这种消息里建议的做：
+# 有用，过载总会过去。**至少等够 `retry-after` 再重试。** 如果模型长时间都很忙，就照新版消息里的建议，
 # **回退到另一个模型**。
 
 
@@ -276,7 +276,7 @@ print("消息：", slow_down.body["message"])
 # | `type` | `code` | 含义 | 要重试吗？ |
 # |---|---|---|---|
 # | `requests` 或 `tokens` | `rate_limit_exceeded` | 超出了你的 RPM / TPM 限制 | 要，等够 `retry-after` 之后 |
-# | `rate_limit_error` | `slow_down` | 你加速太猛了 | 要，等够 `retry-after` 之后，并且之后放慢速度 |
+# | `rate_limit_error` | `slow_down` | 你加速太猛了 | 要，等够 `retry-after`，之后放慢速度 |
 # | `insufficient_quota` | 某个账单错误码 | 没钱了（第 04 节） | 永远不要 |
 #
 # ### 怎样解决，重试有没有用？
@@ -305,7 +305,7 @@ print("起因    ：", repr(timeout_error.__cause__))
 print("也算 APIConnectionError 吗？", isinstance(timeout_error, openai.APIConnectionError))
 
 # %% [markdown]
-# 没有状态码，没有错误体，也没有响应头：超时发生在**你这一边**，在任何应答到达之前。`APITimeoutError` 是
+# 没有状态码，没有错误体，也没有响应头：超时是**你这一边**的事，发生在任何应答到达之前。`APITimeoutError` 是
 # `APIConnectionError` 的子类，所以 `except openai.APIConnectionError` 能把两者一网打尽。
 #
 # ### 为什么会这样
@@ -370,8 +370,8 @@ check_worst_case_seconds(worst_case_seconds)
 
 
 # %% [markdown]
-# 接下来动手试试：拖动滑块，下面的单元格就会用这组设置给 `gpt-demo-slow` 发一次调用，再把实际花掉的虚拟时间
-# 和你的公式算出的结果放在一起对比。（SDK 真实的等待时间带有抖动，所以测得的时间会比最坏情况略短一点。）
+# 接下来动手试试：拖动滑块，下面的单元格会按滑块的设置给 `gpt-demo-slow` 发一次调用，再拿实际花掉的
+# 虚拟时间和你的公式对比。（SDK 真实的等待时间带有抖动，所以测得的时间会比最坏情况略短一点。）
 
 
 # %%
@@ -399,7 +399,7 @@ widgets.interact(
 #
 # ### 你会看到什么
 #
-# `gpt-demo-dropped` 对每个连接都不作应答，直接关掉：
+# `gpt-demo-dropped` 不回答任何请求，每次都直接断开连接：
 
 # %%
 dropped = make_client("sk-demo-ok")  # 默认：max_retries=2
@@ -455,7 +455,7 @@ print(f"并为它们收了 {sim.spend['org-demo']:.6f} USD")
 # ### 练习 2：数一数服务器做了什么
 #
 # 下面这次调用会超时三次。写一个 `billed_count(log)`：从模拟器的日志（比如 `slow_client.simulator.log`）里，
-# 数出服务器实际**处理完**（状态码 200）的请求有几个，这些请求每一个都计了费。
+# 数出服务器实际**处理完**（状态码 200）、因而都计了费的请求有几个。
 #
 # 注意，日志里的条目并不都算数：检查程序还会拿别的日志来测你的函数，里面夹杂着被拒绝的请求（429）、服务器错误，
 # 以及断开的连接（状态码为 `None`）。
