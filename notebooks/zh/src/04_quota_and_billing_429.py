@@ -104,7 +104,7 @@ for label, exc in [("rate limit", rate_error), ("quota", quota_error)]:
 # - 组织（或它的某个项目）给自己定的**每月预算**；
 # - OpenAI 给组织分配的**每月使用上限**。
 #
-# 花费一旦到顶，在账单情况发生变化之前，**这个组织名下所有密钥发出的所有请求**都会被拒绝。配额属于组织，
+# 花费一旦到顶，在账单情况发生变化之前，服务器会拒绝**这个组织名下所有密钥发出的所有请求**。配额属于组织，
 # 不属于某个密钥，所以新建一个密钥也没用。
 #
 # 模拟器把每个组织花了多少钱记在 `sim.spend` 里。看看这个已经没钱的组织：
@@ -475,7 +475,7 @@ from helpers.checks import check_budget_guard
 check_budget_guard(BudgetGuard)
 # %% [markdown]
 # 来看看你的守卫实际干活的样子：上限是 1 美分，每次调用的提示词大约花 1/6 美分（最坏情况下最多 1/3 美分）。
-# 输出里的 `sent` 表示请求发出去了，`REFUSED` 表示被守卫拦了下来。
+# 输出里的 `sent` 表示请求发出去了，`REFUSED` 表示守卫把它拦了下来。
 
 # %%
 guard = BudgetGuard(cap_usd=0.01)
