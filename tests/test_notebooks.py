@@ -146,3 +146,28 @@ def test_no_cell_sleeps_for_real_beyond_the_allowance():
                 assert "time.sleep(" not in cell.source or SLEEPS.search(cell.source), (
                     f"{path.name}: a real sleep of unknown length"
                 )
+
+
+def _unrendered_bold(markdown: str) -> list[str]:
+    """The lines whose `**` CommonMark leaves as asterisks. In Chinese this happens when the bold ends in
+    full-width punctuation and a character follows (`**学习时间：**约`): write `**学习时间**：约` instead."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable("table")
+    stray = []
+    for token in parser.parse(markdown):
+        for child in token.children or []:
+            if child.type == "text" and "**" in child.content:
+                stray.append(child.content)
+    return stray
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[notebook_id(p) for p in NOTEBOOKS])
+def test_every_bold_renders(path):
+    nb = nbformat.read(path, as_version=4)
+    stray = [line for cell in nb.cells if cell.cell_type == "markdown" for line in _unrendered_bold(cell.source)]
+    assert not stray, f"{notebook_id(path)}: bold left as asterisks in {stray[:3]}"
+
+
+def test_a_bold_ending_in_full_width_punctuation_is_caught():
+    assert _unrendered_bold("**学习时间：**约 10 分钟") and not _unrendered_bold("**学习时间**：约 10 分钟")

@@ -15,9 +15,9 @@
 # - 为什么重试永远没用，以及怎样亲眼确认 SDK 没有重试；
 # - 怎样让真实的密钥远离 notebook、日志和 git。
 #
-# **学习时间：**约 25 分钟
+# **学习时间**：约 25 分钟
 #
-# **前置知识：**[01 — 剖析一个 API 错误](01_anatomy_of_an_api_error.ipynb)（状态码、错误体的字段、SDK 异常的属性）。
+# **前置知识**：[01 — 剖析一个 API 错误](01_anatomy_of_an_api_error.ipynb)（状态码、错误体的字段、SDK 异常的属性）。
 # 本节只用演示密钥。千万不要把真实密钥粘贴到这个 notebook 里。
 
 # %% [markdown]
@@ -516,7 +516,7 @@ for sample in ("sk-demo-ok", " sk-demo-ok\n", '"sk-demo-ok"'):
 #
 # - **永远不要打印密钥，也不要把它写进日志**，哪怕“只是看一眼”。日志里记 `mask(key)` 就够了。小心别把请求头整个
 #   写进日志：`exc.request.headers` 里就有 `Authorization` 的值（打印出来时它会被隐藏，但值确实就在里面）。
-# - **永远不要把密钥写进 notebook 或代码。**需要的时候再让人输入：
+# - **永远不要把密钥写进 notebook 或代码**。需要的时候再让人输入：
 #
 #   ```python
 #   from getpass import getpass
@@ -545,4 +545,4 @@ for sample in ("sk-demo-ok", " sk-demo-ok\n", '"sk-demo-ok"'):
 # - 别让密钥出现在 notebook、日志和 git 里：用 `getpass`，或者用已加入 `.gitignore` 的 `.env` 文件；密钥一旦泄露，
 #   立即轮换。
 #
-# **下一步：**[03 — 速率限制（429）](03_rate_limits_429.ipynb)
+# **下一步**：[03 — 速率限制（429）](03_rate_limits_429.ipynb)

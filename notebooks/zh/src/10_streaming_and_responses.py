@@ -14,7 +14,7 @@
 # - Responses 流有哪几种结局：`response.completed`、`response.incomplete`、`response.failed`，或者一个 `error` 事件；
 # - 怎样用 `AsyncOpenAI` 加一个信号量同时跑很多个流。
 #
-# **学习时间：** 约 30 分钟
+# **学习时间**：约 30 分钟
 #
 # **前置知识**
 #
@@ -343,4 +343,4 @@ print(f"20 个流，共 {sum(lengths)} 个字符，用了 {sim.clock.now():.1f} 
 # - Responses 流以 `response.completed`、`response.incomplete` 或 `response.failed` 结束（这些是事件，不是异常），
 #   或者以一个 `error` 事件结束，SDK 会把它作为 `APIError` 抛出。
 #
-# **下一步：**[00 从这里开始：应对 OpenAI API 的各种错误](00_start_here.ipynb)，回到开头看看整门课程的地图；或者把模拟器作为服务器运行（`make serve`），让你自己写的流式代码连上它试试。
+# **下一步**：[00 从这里开始：应对 OpenAI API 的各种错误](00_start_here.ipynb)，回到开头看看整门课程的地图；或者把模拟器作为服务器运行（`make serve`），让你自己写的流式代码连上它试试。
