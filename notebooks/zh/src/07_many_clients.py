@@ -103,16 +103,16 @@ spread = herd(FullJitter(base=1, cap=32))
 plots.show(plots.retry_timeline(spread))
 
 # %%
-herds = {"指数退避，不加抖动": lockstep, "完全抖动": spread}
+herds = {"不加抖动": lockstep, "完全抖动": spread}
 side_by_side(
     herds,
     [
-        ("成功的请求", lambda m: f"{m.successes} / {m.requests}"),
+        ("成功的请求数", lambda m: f"{m.successes} / {m.requests}"),
         ("attempts", lambda m: m.attempts),  # attempts：尝试次数
-        ("收到的 429", lambda m: m.rate_limited),
-        ("每次成功的尝试次数", lambda m: f"{m.amplification:.1f}"),
-        ("放弃的请求", lambda m: m.gave_up),
-        ("全部处理完的用时（秒）", lambda m: f"{m.drain_time_s:.0f}"),
+        ("收到的 429 响应数", lambda m: m.rate_limited),
+        ("尝试数 ÷ 成功数", lambda m: f"{m.amplification:.1f}"),
+        ("放弃的请求数", lambda m: m.gave_up),
+        ("总耗时（秒）", lambda m: f"{m.drain_time_s:.0f}"),
     ],
 )
 
@@ -141,24 +141,24 @@ def too_small(backoff, seed=0):
 
 
 side_by_side(
-    {"指数退避，不加抖动": too_small(Exponential(1, 32)), "完全抖动": too_small(FullJitter(1, 32))},
+    {"不加抖动": too_small(Exponential(1, 32)), "完全抖动": too_small(FullJitter(1, 32))},
     [
-        ("成功的请求", lambda m: f"{m.successes} / {m.requests}"),
+        ("成功的请求数", lambda m: f"{m.successes} / {m.requests}"),
         ("attempts", lambda m: m.attempts),  # attempts：尝试次数
-        ("每次成功的尝试次数", lambda m: f"{m.amplification:.1f}"),
+        ("尝试数 ÷ 成功数", lambda m: f"{m.amplification:.1f}"),
     ],
 )
 
 # %% [markdown]
 # 这次结果反过来了。有两个因素对抖动不利：
 #
-# - 完全抖动的平均等待只有一半长，所以在 8 次尝试之内，速率限制补回的量更少；
+# - 完全抖动的平均等待只有普通指数退避的一半，所以在 8 次尝试之内，速率限制补回的量更少；
 # - 被拒绝的请求依然计入速率限制（OpenAI 说失败的请求也算数；至于具体用掉多少，是这个模拟器的假设），
 #   所以一股接连不断的抖动重试，会在补回的量攒够一个完整请求之前就把它吃掉。
 #
 # 普通的指数退避则不同：在两波之间，它让桶安安静静地补充。
 #
-# 这个结果只属于这个模拟器：它取决于被拒的请求在这里用掉多少余量，而 OpenAI 并没有公布这一点。
+# 这个结果是这个模拟器特有的：它取决于被拒的请求在这里用掉多少余量，而 OpenAI 并没有公布这一点。
 # 从中只需要记住一点：面对速率限制，抖动不是万能药。
 #
 # 另一个更普遍的观点来自 Marc Brooker（*What is backoff for?*，2022 年）：退避能帮一群客户端熬过 **短暂的尖峰**；
@@ -190,10 +190,10 @@ plots.show(plots.occ_results(results))
 STRATEGIES = list(dict.fromkeys(r.strategy for r in results))
 COUNTS = sorted({r.clients for r in results})
 for title, value in (
-    ("写入次数（每次运行的平均值）", lambda r: f"{r.mean_writes:.0f}"),
-    ("完成时间（秒）", lambda r: f"{r.mean_completion_ms / 1000:.2f}"),
+    ("写入次数", lambda r: f"{r.mean_writes:.0f}"),
+    ("用时（秒）", lambda r: f"{r.mean_completion_ms / 1000:.2f}"),
 ):
-    print(f"{title:24}" + "".join(f"{f'{n} 个客户端':>13}" for n in COUNTS))
+    print(f"{title:24}" + "".join(f"{f'N = {n}':>13}" for n in COUNTS))
     for strategy in STRATEGIES:
         cells = {r.clients: r for r in results if r.strategy == strategy}
         print(f"  {strategy:22}" + "".join(f"{value(cells[n]):>13}" for n in COUNTS))
@@ -207,6 +207,8 @@ print(
 )
 
 # %% [markdown]
+# 表里的数字都是每次运行的平均值，N 是客户端数量。
+#
 # 注意是谁最先完成的。退避花的是 *客户端* 的时间；不退避，花的是 *服务器* 的工作量。Brooker 在意的是工作量：
 # 在一台共享的服务器上，每一次白费的写入都会拖慢其他所有人。
 
@@ -270,9 +272,9 @@ verdict(
     "每一种加抖动的策略，工作量都比两种不加抖动的少得多。",
     all(g > 1.5 for g in gap.values()),
     all(g > 1 for g in gap.values()),
-    "不加抖动的两种，工作量至少是加抖动策略的 "
+    "两种不加抖动的策略，工作量至少是任何一种加抖动策略的 "
     + "、".join(f"{g:.1f} 倍（{n} 个客户端时）" for n, g in gap.items())
-    + "，任取两种相比都成立",
+    + "。",
 )
 
 full_vs_equal = abs(writes(100, "equal_jitter") / writes(100, "full_jitter") - 1)
@@ -336,7 +338,7 @@ verdict(
 
 # %% [markdown]
 # ---
-# ## 3. 重试预算：给坏日子设个上限
+# ## 3. 重试预算：为出问题的日子设个上限
 #
 # 服务中断时，每个请求都会失败，于是每个客户端都会把 *所有* 尝试次数用光。用 `MaxAttempts(6)` 的话，
 # 那台本来就在挣扎的服务器，会在它最扛不住的时候收到平时六倍的负载。**重试预算** 限制的是一个客户端总共能重试多少，
@@ -352,7 +354,7 @@ verdict(
 # 所以这里让 5 个客户端各发 40 个请求，分别放在两种日子里：
 #
 # - **服务中断**：每个请求都以 500 失败（`server_error_share` 为 1.0）；
-# - **糟糕的一天**：每五个请求有一个失败（`server_error_share` 为 0.2），靠重试才能挽回。
+# - **坏日子**：每五个请求有一个失败（`server_error_share` 为 0.2），靠重试才能挽回。
 #
 # 我们衡量的是 **负载**：每个请求平均产生多少次尝试。（指标里的 `amplification` 是每次 *成功* 的尝试次数，
 # 一个都没成功时它是无穷大。）
@@ -371,13 +373,13 @@ def day(policy, failure_share, seed=0):
 
 backoff = FullJitter(0.5, 8)
 budgets = {
-    "最多 6 次": RetryPolicy(backoff, (MaxAttempts(6),)),
-    "最多 3 次": RetryPolicy(backoff, (MaxAttempts(3),)),
-    "6 次 + 比例 10 %": RetryPolicy(backoff, (MaxAttempts(6), RetryRatio(0.1))),
-    "6 次 + 令牌桶 500": RetryPolicy(backoff, (MaxAttempts(6), RetryQuota(capacity=500))),
-    "6 次 + 令牌桶 50": RetryPolicy(backoff, (MaxAttempts(6), RetryQuota(capacity=50))),
+    "最多尝试 6 次": RetryPolicy(backoff, (MaxAttempts(6),)),
+    "最多尝试 3 次": RetryPolicy(backoff, (MaxAttempts(3),)),
+    "6 次 + 重试比例 10 %": RetryPolicy(backoff, (MaxAttempts(6), RetryRatio(0.1))),
+    "6 次 + 令牌桶 500 个": RetryPolicy(backoff, (MaxAttempts(6), RetryQuota(capacity=500))),
+    "6 次 + 令牌桶 50 个": RetryPolicy(backoff, (MaxAttempts(6), RetryQuota(capacity=50))),
 }
-print(f"{'策略':28}{'中断：负载':>14}{'糟糕的一天：成功率':>20}{'糟糕的一天：负载':>15}")
+print(f"{'策略':28}{'中断：负载':>14}{'坏日子：成功率':>20}{'坏日子：负载':>15}")
 for name, policy in budgets.items():
     outage, bad = day(policy, 1.0), day(policy, 0.2)
     print(
@@ -389,17 +391,17 @@ for name, policy in budgets.items():
 # 从表里可以看出：
 #
 # - 只限制尝试次数，服务中断时的负载就正好乘上这个次数。减少尝试次数有帮助，但作用有限。
-# - **重试比例** 无论如何都能把中断时的负载压在 1.1 倍左右，但在糟糕的一天里，它也会拒绝那些本来能成功的重试。
-# - **重试令牌桶** 会自动适应：成功会往桶里补充令牌，所以在糟糕的一天里它放行重试；而服务中断时桶会被掏空，重试随之停止。
+# - **重试比例** 无论如何都能把中断时的负载压在 1.1 倍左右，但在坏日子里，它也会拒绝那些本来能成功的重试。
+# - **重试令牌桶** 会自动适应：成功会往桶里补充令牌，所以在坏日子里它放行重试；而服务中断时桶会被掏空，重试随之停止。
 #   不过桶的大小很关键：500 个令牌、每次重试花 5 个，就是 100 次重试。这几个客户端要到 40 个请求发了一半时才把它花光，
 #   所以中断时的负载只降了一半。AWS SDK 的这个大小是为长期运行、发送大量请求的客户端设计的；你要按自己的流量来定。
 #
-# ### 练习 1：为糟糕的日子定一个预算
+# ### 练习 1：为出问题的日子定一个预算
 #
 # 构造一个 `RetryPolicy`，命名为 `my_policy`，满足：
 #
 # 1. **服务中断** 时，负载不超过 **每个请求 1.2 次尝试**；
-# 2. **糟糕的一天** 里，至少 **95 %** 的请求仍然成功。
+# 2. **坏日子** 里，至少 **95 %** 的请求仍然成功。
 #
 # 运行检查之前，可以先用 `day(my_policy, 1.0)` 和 `day(my_policy, 0.2)` 试试你的想法。
 
@@ -521,10 +523,10 @@ for retries in (0, 2, 5):
 #   争用激烈时它 *确实* 能省下一些工作量，但仍比加抖动的策略多得多。
 # - 抖动能避免撞车，却变不出容量。需求持续超过速率限制时，只有 **减少请求** 才有用。
 # - **重试预算** 能限制服务中断造成的破坏：只限制尝试次数，负载就乘上这个次数；限制重试比例，负载保持在 1.1 倍左右；
-#   重试令牌桶还能自动适应，在糟糕的一天放行重试，在服务中断时停止重试。
+#   重试令牌桶还能自动适应，在坏日子里放行重试，在服务中断时停止重试。
 # - 重试会 **逐层相乘**：6 × 3 = 18，11 × 3 = 33，4 × 4 × 4 = 64。只在一层重试；在你自己的循环下面，
 #   给 SDK 设置 `max_retries=0`。
-# - SDK 会不多不少地按 `Retry-After` 等待，所以共用一个速率限制的一群 SDK 客户端会步调一致地重试。
-#   改用一个共享的限流器。
+# - SDK 会不多不少地按 `Retry-After` 等待，所以共用一个速率限制的一群 SDK 客户端会步调一致地重试，
+#   应该改用一个共享的限流器。
 #
 # **下一步：**[08 不超过速率限制：限流、批处理与并发上限](08_staying_under_the_limit.ipynb)
