@@ -352,7 +352,7 @@ client = make_client("sk-demo-free", sim, max_retries=0)
 loop_rng = random.Random(0)
 try:
     for prompt in PROMPTS:
-        call_with_retries(lambda: ask(client, prompt), sim.clock, loop_rng)  # noqa: B023 (在循环进入下一轮之前就已调用)
+        call_with_retries(lambda: ask(client, prompt), sim.clock, loop_rng)  # noqa: B023 （在循环进入下一轮之前就已调用）
     print(f"免费层级：{len(PROMPTS)} 个提示词全部完成，共尝试 {len(sim.log)} 次，用时 {sim.clock.now():.0f} 秒")
 except openai.RateLimitError:
     print("call_with_retries 在一个本来可以等过去的 429 上放弃了。先完成上面的练习，再重新运行这个单元格。")

@@ -45,7 +45,7 @@ def gets(n):
 
 
 def side_by_side(results, rows):
-    """打印一张小表：每个结果占一列，每个（标签, 从指标取值的函数）占一行。"""
+    """打印一张小表：每个结果占一列，每个（标签，从指标取值的函数）占一行。"""
     names = list(results)
     print(f"{'':32}" + "".join(f"{name:>22}" for name in names))
     for label, value in rows:
