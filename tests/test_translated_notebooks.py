@@ -1,9 +1,10 @@
 """One code, two texts: a translated notebook (notebooks/zh/) runs the same code as its English original.
 
 Only what a reader reads may differ: markdown cells, comments, and prose strings: a string with a space or a
-non-ASCII letter in it (a sentence), one given straight to print() or a plot's set_title() (such as "seconds"),
-or a widget's or a plot's label (`description="requests"`). A name, a key, a model, a number or a header that
-differs is a fix made in one language and forgotten in the other: it fails here.
+non-ASCII letter in it on either side (a sentence, or a word translated into Chinese: "attempts" -> "尝试次数"),
+one given straight to print() or a plot's set_title(), or a widget's or a plot's label (`description=`). A name,
+a key, a model, a number or a header that differs is a fix made in one language and forgotten in the other: it
+fails here.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ SOLUTIONS = [
     for folder in TRANSLATIONS
     for path in sorted((folder / "solutions").glob("*.py"))
 ]
-PROSE = "<prose>"
 SHOWN_BY = {"print", "set_title", "set_xlabel", "set_ylabel", "suptitle"}  # calls whose string arguments are read
 LABELS = {"description", "label", "title", "xlabel", "ylabel"}  # keyword arguments that name what a reader sees
 
@@ -35,9 +35,30 @@ def is_prose(literal: str) -> bool:
     return any(ch.isspace() or not ch.isascii() for ch in text)
 
 
+class Literal(str):
+    """A string token, equal to another when both are the same code, or when either side is prose."""
+
+    prose: bool
+
+    def __new__(cls, text: str, prose: bool):
+        literal = super().__new__(cls, text)
+        literal.prose = prose or is_prose(text)
+        return literal
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Literal) and (self.prose or other.prose):
+            return True
+        return str.__eq__(self, other)
+
+    def __ne__(self, other) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
+
+
 def code_tokens(source: str) -> list[str]:
-    """The tokens of `source` that are code: comments and blank lines dropped, each prose string replaced by a
-    placeholder (with Python 3.12's f-string tokens folded back into one string first)."""
+    """The tokens of `source` that are code, comments and blank lines dropped; each string a `Literal` (with
+    Python 3.12's f-string tokens folded back into one string first)."""
     tokens: list[str] = []
     fstring: list[str] | None = None
     depth, shown_at = 0, []  # bracket depth, and the depths at which a print( or set_title( call's arguments sit
@@ -45,7 +66,7 @@ def code_tokens(source: str) -> list[str]:
     def string(literal: str) -> None:
         shown = bool(shown_at) and shown_at[-1] == depth
         labelled = len(tokens) >= 2 and tokens[-1] == "=" and tokens[-2] in LABELS
-        tokens.append(PROSE if shown or labelled or is_prose(literal) else literal)
+        tokens.append(Literal(literal, shown or labelled))
 
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         kind = tokenize.tok_name[tok.type]
@@ -123,3 +144,4 @@ def test_a_changed_name_number_or_key_is_caught_and_translated_prose_is_not():
     assert code_tokens('print(h.get("retry-after"))') != code_tokens('print(h.get("retry_after"))')
     assert code_tokens('IntSlider(description="requests")') == code_tokens('IntSlider(description="请求数")')
     assert code_tokens('dict(role="user")') != code_tokens('dict(role="assistant")')
+    assert code_tokens('rows = [("attempts", m)]') == code_tokens('rows = [("尝试次数", m)]')
