@@ -96,3 +96,14 @@ def test_the_switch_follows_the_notebook_folder_then_the_environment_then_set_la
     with pytest.raises(ValueError, match="choose one of en, zh"):
         i18n.set_language("klingon")
     assert i18n.language() == "zh"
+
+
+def test_a_verdicts_reason_and_a_policys_description_follow_the_course_language(monkeypatch):
+    from helpers.retry import MaxAttempts, RetryPolicy
+
+    verdict = Verdict.of(True, Kind.CONFLICT, "transient_status", status=409)
+    assert verdict.reason.startswith("409 ") and not re.search(r"[\u4e00-\u9fff]", verdict.reason)
+    monkeypatch.setattr(i18n, "_chosen", "zh")
+    assert verdict.reason == "409 是暂时性错误：SDK 也会重试它"
+    described = RetryPolicy(budgets=[MaxAttempts(4)]).describe()
+    assert "最多尝试 4 次" in described and "等待" in described, described

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 
+from ..i18n import translated
 from .classify import Verdict
 
 
@@ -40,7 +41,7 @@ class MaxAttempts(Budget):
         if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 1:
             raise ValueError(f"attempts must be a whole number of at least 1, got {attempts!r}")
         self.attempts = attempts
-        self.name = f"at most {attempts} attempts"
+        self.name = translated("budgets", "max_attempts", "at most {attempts} attempts", attempts=attempts)
 
     def allows(self, retry, verdict):
         return retry + 1 <= self.attempts
@@ -53,7 +54,7 @@ class RetryRatio(Budget):
         if not 0 <= ratio:
             raise ValueError(f"ratio must not be negative, got {ratio!r}")
         self.ratio, self.requests, self.retries = ratio, 0, 0
-        self.name = f"retries ≤ {ratio:.0%} of requests"
+        self.name = translated("budgets", "retry_ratio", "retries ≤ {ratio:.0%} of requests", ratio=ratio)
 
     def start_request(self):
         self.requests += 1
@@ -84,7 +85,7 @@ class RetryQuota(Budget):
         self.capacity, self.tokens = capacity, capacity
         self.retry_cost, self.timeout_cost, self.success_reward = retry_cost, timeout_cost, success_reward
         self._last_cost = 0.0
-        self.name = f"retry quota of {capacity:g} tokens"
+        self.name = translated("budgets", "retry_quota", "retry quota of {capacity:g} tokens", capacity=capacity)
 
     def cost(self, verdict: Verdict) -> float:
         return self.timeout_cost if verdict.kind.no_answer else self.retry_cost

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from ..i18n import language, translate
+
 #: The codes of 429s that are about money, not speed: waiting never clears them (openai-api.md §3).
 BILLING_CODES = frozenset(
     {
@@ -110,8 +112,8 @@ class Verdict:
 
     @property
     def reason(self) -> str:
-        """Why, in English."""
-        return REASONS[self.why].format(**dict(self.values))
+        """Why, in the language the course speaks now (English by default)."""
+        return translate(language(), "reasons", self.why, REASONS[self.why]).format(**dict(self.values))
 
     @classmethod
     def of(cls, retryable: bool, kind: Kind, why: str, retry_after: float | None = None, **values) -> Verdict:

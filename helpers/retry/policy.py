@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from ..i18n import translated
 from .budgets import Budget, MaxAttempts
 from .classify import Verdict
 from .policies import Backoff, FullJitter
@@ -40,5 +41,12 @@ class RetryPolicy:
         return wait
 
     def describe(self) -> str:
-        limits = "; ".join(b.name for b in self.budgets) or "no budget"
-        return f"{self.backoff.name}: wait {self.backoff.formula}; {limits}"
+        limits = "; ".join(b.name for b in self.budgets) or translated("budgets", "none", "no budget")
+        return translated(
+            "budgets",
+            "policy",
+            "{backoff}: wait {formula}; {limits}",
+            backoff=self.backoff.name,
+            formula=self.backoff.formula,
+            limits=limits,
+        )
