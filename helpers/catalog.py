@@ -16,6 +16,7 @@ from typing import Any
 import openai
 
 from .datafile import DATA_DIR, DataError, check, display, read_json, schema
+from .i18n import language
 
 CATALOG_PATH = DATA_DIR / "catalog.json"
 LANGUAGES = ("en", "zh")
@@ -40,7 +41,9 @@ class Entry:
     fix: dict[str, str]
     retry: dict[str, str]
 
-    def text(self, field: str, lang: str = "en") -> str:
+    def text(self, field: str, lang: str | None = None) -> str:
+        """The entry's `field` (title, cause, fix, retry) in `lang`, by default the language the course speaks."""
+        lang = language() if lang is None else lang
         if lang not in LANGUAGES:
             raise ValueError(f"language must be one of {LANGUAGES}, got {lang!r}")
         return getattr(self, field)[lang]
