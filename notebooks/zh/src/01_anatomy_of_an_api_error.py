@@ -14,7 +14,7 @@
 #
 # **学习时间**：约 20 分钟。
 #
-# **前置知识：**[00 从这里开始：应对 OpenAI API 的各种错误](00_start_here.ipynb)；Python 字典和 `try`/`except`。
+# **前置知识**：[00 从这里开始：应对 OpenAI API 的各种错误](00_start_here.ipynb)；Python 字典和 `try`/`except`。
 # 不需要 API 密钥，所有请求都发给模拟的 API。
 
 # %% [markdown]
@@ -56,8 +56,8 @@ print("准备就绪，模拟的 API 地址：", raw.base_url)
 # ---
 # ## 一个请求和它的响应
 #
-# 每次调用 SDK，底下都是一个 HTTP 请求：它指定一个方法和一个路径，在 `Authorization` 请求头里带上你的密钥，
-# 再附上一段 JSON 请求体。下面用 `httpx` 手动发一个请求，密钥用演示密钥 `sk-demo-ok`。
+# 每次调用 SDK，底层都是一个 HTTP 请求：写明方法和路径，在 `Authorization` 请求头里带上你的密钥，
+# 再附上一段 JSON 请求体。下面用 `httpx` 手动发一个，用的是演示密钥 `sk-demo-ok`。
 # 看看返回了什么：一个**状态行**、一组**响应头**和一个**响应体**。
 
 # %%
@@ -99,7 +99,7 @@ show_response(response)
 # 再留意响应头里*少了*什么：没有 `x-ratelimit-*`，也没有 `openai-organization`。
 # API 还没弄清你是谁，就已经把请求挡了回去。
 #
-# 再看两个错误，其中一个的 `param` 有值，另一个的 `code` 也不一样：
+# 再看两个错误。这回 `param` 填上了值，`code` 也换成了别的：
 
 # %%
 mistakes = {
@@ -117,7 +117,7 @@ for label, body in mistakes.items():
 # ---
 # ## SDK 抛出的异常
 #
-# 用 `openai` 包时，你永远不用自己解析这段 JSON。只要状态码大于等于 400，SDK 就会抛出异常，
+# 用 `openai` 包的话，这段 JSON 用不着你自己解析。只要状态码在 400 及以上，SDK 就会抛出异常，
 # 各部分信息都放在异常的属性里。`make_client` 返回的是一个真正的 `openai.OpenAI` 客户端，
 # 只是它连的是我们的模拟器。
 
@@ -151,7 +151,7 @@ print("content-type :", error.response.headers["content-type"])
 # `x-request-id` 响应头。
 #
 # 后面几课会用 `helpers.anatomy` 里的 `show_error(error)`，一次打印出最要紧的几项：
-# 异常类、状态码、`type`、`code` 和 API 返回的消息，你点名的响应头也会一并列出。
+# 异常类、状态码、`type`、`code` 和 API 返回的消息，另外还会列出你指定的响应头。
 
 # %%
 show_error(error, headers=["x-request-id"])
@@ -336,7 +336,7 @@ print("重试：", entry.text("retry"))
 # %% [markdown]
 # ### 错误浏览器
 #
-# 下面的错误浏览器把上面这些一次做完。选一条记录（或者选“自己的请求”，自己填密钥和模型），
+# 下面的错误浏览器把上面这些步骤合到了一起。选一条记录（或者选“自己发请求”（*Your own request*），填上密钥和模型），
 # 它会把请求发给一个全新的模拟器，然后展示原始的 HTTP 往来、SDK 抛出的异常及其属性、错误原因、解决办法，
 # 以及重试能不能解决问题。用 **English** / **中文** 按钮可以切换说明文字的语言。
 
@@ -348,7 +348,7 @@ explorer.entry.value = "rate_limit_reached"
 explorer
 
 # %% [markdown]
-# 本课程的辅助函数还能直接判断一个真实抛出的异常：`classify_exception` 会告诉你重试有没有用，以及理由。
+# 本课程的辅助函数还能直接判断一个实际抛出的异常：`classify_exception` 会告诉你重试有没有用，以及理由。
 
 # %%
 verdict = classify_exception(error)
@@ -369,7 +369,7 @@ print(f"重试有用吗：{verdict.retryable}   类别：{verdict.kind}   原因
 # | `"type"`、`"code"` | 取自错误体（两者都可能是 `None`） |
 # | `"message"` | **API 返回的**那句话（不是 SDK 拼出来的 `Error code: ...` 摘要） |
 # | `"request_id"` | `x-request-id` 的值 |
-# | `"retry"` | 重试有可能成功就是 `True`，否则是 `False`。有可能成功的情况：状态码是 408、409 或 500 及以上；或者是 429，并且 `type` 和 `code` 都*不是* `"insufficient_quota"`。（这只是粗略的第一版规则：它仍然会把 429 *Request too large* 判为可重试，可这种请求永远塞不进限制；练习 2 和 `classify_exception` 会把它判对。） |
+# | `"retry"` | 重试有可能成功就是 `True`，否则是 `False`。有可能成功的情况：状态码是 408、409 或 500 及以上；或者是 429，并且 `type` 和 `code` 都*不是* `"insufficient_quota"`。（这只是粗略的第一版规则：它仍然会把 429 *Request too large* 判为可重试，可这么大的请求永远超出限制，重试多少次都没用；练习 2 和 `classify_exception` 会把它判对。） |
 #
 # 检查单元格会向模拟器发出几种不同的错误请求，把你返回的字典和预期结果逐一比对。
 
