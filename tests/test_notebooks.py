@@ -31,6 +31,7 @@ def notebook_id(path: Path) -> str:
 
 def test_there_is_a_first_notebook():
     assert NOTEBOOK_DIR.joinpath("00_start_here.ipynb") in NOTEBOOKS
+    assert ZH_DIR.joinpath("00_start_here.ipynb") in NOTEBOOKS
 
 
 def test_every_notebook_is_what_its_source_produces():
@@ -132,6 +133,20 @@ def test_links_between_notebooks_resolve_and_every_notebook_links_onward():
         assert LINK.search(next_line), f"{notebook_id(path)}: the {next_word} line has no link"
     names = {p.name for p in ENGLISH}
     assert len(names) == 11 and names >= {"00_start_here.ipynb", "10_streaming_and_responses.ipynb"}
+    assert {p.name for p in NOTEBOOKS if p.parent == ZH_DIR} == names, "every notebook has its Chinese twin"
+
+
+def test_links_within_a_page_land_on_their_target():
+    """JupyterLab scrolls to `#Some-heading` for an ASCII heading, but not to a Chinese one (it compares the
+    link percent-encoded): a Chinese notebook links to an `<a id="...">` placed above the heading instead."""
+    for path in NOTEBOOKS:
+        text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+        for anchor in re.findall(r"\]\(#([^)]+)\)", text):
+            assert anchor.isascii(), f"{notebook_id(path)}: link to #{anchor}; use an <a id> with an ASCII name"
+            heading = anchor.replace("-", " ").lower()  # how JupyterLab names a heading's anchor, undone
+            assert f'<a id="{anchor}">' in text or heading in text.lower(), (
+                f"{notebook_id(path)}: nothing on the page is called #{anchor}"
+            )
 
 
 SLEEPS = re.compile(r"\btime\.sleep\(\s*([0-9.]+)")

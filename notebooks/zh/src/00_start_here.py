@@ -200,4 +200,4 @@ check_first_rate_limit(error)
 # - 免费层级每分钟只能发 3 个请求，第 4 个会收到 **429**。模拟器这时会带上 `Retry-After` 响应头；
 #   真实的 API 只是有时才带，所以没有这个响应头时，就看消息里的 “try again in”，再没有就退避。
 #
-# **下一步：**[01 — 剖析一个 API 错误](01_anatomy_of_an_api_error.ipynb)
+# **下一步**：[01 — 剖析一个 API 错误](01_anatomy_of_an_api_error.ipynb)

@@ -425,4 +425,4 @@ check_wasted_retries(wasted)
 # - `APITimeoutError` 和 `APIConnectionError` 表示根本没收到响应：没有状态码、没有响应体，也没有请求 ID。
 # - 错误目录列出了每种错误，并注明重试有没有用；有些 429 重试永远不会成功，SDK 却照样重试。
 #
-# **下一步：**[02 — 认证错误（401、403）](02_authentication_401.ipynb)
+# **下一步**：[02 — 认证错误（401、403）](02_authentication_401.ipynb)

@@ -356,6 +356,6 @@ else:
 # - 记录并统计重试，保留请求 ID；遇到第一个配额错误就停下整批任务。
 # - 遇上长时间的故障，熔断器能替已经不堪重负的依赖挡掉那些毫无意义的调用。
 #
-# **下一步：**[10 流式输出与 Responses API](10_streaming_and_responses.ipynb)：拿到 200 之后才冒出来的错误。
+# **下一步**：[10 流式输出与 Responses API](10_streaming_and_responses.ipynb)：拿到 200 之后才冒出来的错误。
 # 也可以回到 [00 从这里开始：应对 OpenAI API 的各种错误](00_start_here.ipynb) 看看课程地图，
 # 或者打开 [06 退避实验室](06_backoff_lab.ipynb)，用你自己的参数试一试。
