@@ -174,8 +174,9 @@ check_first_rate_limit(error)
 # | 07 | [Many clients](07_many_clients.ipynb) | 35 |
 # | 08 | [Staying under the limit](08_staying_under_the_limit.ipynb) | 30 |
 # | 09 | [Production checklist](09_production_checklist.ipynb) | 25 |
+# | 10 | [Streaming and the Responses API](10_streaming_and_responses.ipynb) | 30 |
 #
-# About four hours and three quarters in all. Each notebook ends with a link to the next.
+# About five hours in all. Each notebook ends with a link to the next.
 
 # %% [markdown]
 # ## Fast track: I have an error right now

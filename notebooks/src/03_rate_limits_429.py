@@ -204,7 +204,7 @@ print(f"t = {free.simulator.clock.now():.0f} s: 200 OK ->", reply.choices[0].mes
 #
 # "3 requests per minute" does not mean a counter that resets at the top of each minute. OpenAI does not publish
 # how it enforces limits, but every captured message and header fits a **bucket** model, so the simulator uses one,
-# and the API *behaves as if* it were a that holds up to 3 requests and refills **continuously**, at 3 per 60 seconds, that is one every 20
+# and the API *behaves as if* it were a bucket that holds up to 3 requests and refills **continuously**, at 3 per 60 seconds, that is one every 20
 # seconds. A request takes one out; if the bucket holds less than one, the request is refused. (OpenAI also says
 # limits may be *quantized*, enforced over shorter periods: 60,000 per minute can act like 1,000 per second, so a
 # burst can be refused below the per-minute rate. The simulator's buckets are not quantized unless you ask.)
@@ -661,7 +661,7 @@ print(f"after the first second: {sum(r.kind == 'ok' for r in later)} successes i
 # The first two requests of every client fit in the full bucket. After that, the clients are told the same wait
 # and come back **together**, in columns. At each column there is room for one request at most, and every refused
 # attempt uses up what had refilled, so the next column finds the bucket empty again: the clients spend their three
-# attempts and give up, as the count under the plot shows.
+# attempts and give up, as the count printed above the plot shows.
 #
 # The same wait for everyone is the problem here: `Retry-After` tells *one* client when there will be room for *one*
 # request. The fix is not a smarter retry but fewer attempts: pace the requests (as in section 4, or with the

@@ -494,6 +494,7 @@ check_billed_count(billed_count, slow_client)
 #
 # - 500 and 503 (`openai.InternalServerError`), 429 rate limits and `slow_down`, timeouts and dropped connections
 #   (`openai.APIConnectionError`, which includes `APITimeoutError`);
+# - 408 (request timeout) and 409 (conflict), which pass with time too: the SDK retries them as well;
 #
 # and `False` otherwise:
 #

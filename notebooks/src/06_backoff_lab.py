@@ -434,7 +434,7 @@ print("ok:", outcome.ok, "->", outcome.unwrap().choices[0].message.content[:50],
 #    request takes to refill), and the whole crowd comes back at about the same moment. Look at *requests given up*.
 # 5. **Patience**: untick it, and raise *max attempts* to 10 and *cap* to 60 s. Does everything get through now? What
 #    happens to *time to drain*?
-# 6. **Room to spare**: set *limit (requests/min)* to 60. All 60 requests fit in the bucket: no retry strategy beats
+# 6. **Room to spare**: set *limit (req/min)* to 60. All 60 requests fit in the bucket: no retry strategy beats
 #    not needing one.
 # 7. Change the **seed** to see how much of a difference is luck.
 
