@@ -155,7 +155,10 @@ def test_the_dashboards_speak_chinese_when_the_course_does(monkeypatch):
     assert 'lang="zh-Hans"' in table and "<th>成功</th>" in table
     assert "完全抖动：等待 U(0, min(16, 0.5·2^(n−1)))；最多尝试 6 次" in table
     lab.set(cap=0.5, base=10.0)
-    assert "这组设置无法运行" in lab.message.value and 'lang="zh-Hans"' in lab.message.value
+    assert (
+        "这组设置无法运行：基数（10.0）不能大于上限（0.5）" in lab.message.value
+        and 'lang="zh-Hans"' in lab.message.value
+    )
     assert "已过时" in lab.status.value and 'lang="zh-Hans"' in lab.status.value
     lab.set(cap=16.0, base=0.5, clients=100, requests=5, max_attempts=10)
     assert "设置好后按“运行”" in lab.message.value

@@ -39,7 +39,20 @@ def dashboard_policy(strategy: str, base: float, cap: float, max_attempts: int, 
     """A retry policy from a dashboard's choices: a registered strategy (by name or label), optionally wrapped
     to honour Retry-After, and a cap on attempts. Raises ValueError, naming the parameter, for nonsense."""
     chosen = get_strategy(strategy)
-    backoff = chosen.backoff(base, cap)
+    try:
+        backoff = chosen.backoff(base, cap)
+    except ValueError as exc:
+        if base > cap:  # the policy's rule, said in the course's language
+            raise ValueError(
+                translated(
+                    "dashboards",
+                    "backoff.base_above_cap",
+                    "base ({base!r}) must not be above cap ({cap!r})",
+                    base=base,
+                    cap=cap,
+                )
+            ) from exc
+        raise
     if retry_after and not chosen.honours_retry_after:
         backoff = RetryAfter(backoff)
     return RetryPolicy(backoff, (MaxAttempts(max_attempts),))
