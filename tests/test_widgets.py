@@ -151,6 +151,7 @@ def test_the_dashboards_speak_chinese_when_the_course_does(monkeypatch):
     lab = BackoffLab(debounce=0)
     assert lab.clients.description == "客户端数" and lab.run_button.description == "运行"
     assert ("完全抖动", "full_jitter") in lab.strategy.options and lab.strategy.value == "full_jitter"
+    assert "dash-zh" in lab.widget._dom_classes and '"Noto Sans CJK SC"' in lab.widget.children[0].value
     table = lab.table_html.value
     assert 'lang="zh-Hans"' in table and "<th>成功</th>" in table
     assert "完全抖动：等待 U(0, min(16, 0.5·2^(n−1)))；最多尝试 6 次" in table

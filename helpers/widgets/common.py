@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..i18n import translated
-from ..plots import DPI, WIDTH_PX, html_lang  # the size figures are drawn and shown at, one home for notebooks too
+from ..plots import CJK_FONTS, DPI, WIDTH_PX, html_lang  # DPI, WIDTH_PX: the size figures are drawn and shown at
 
 DEBOUNCE_S = 0.0  # sliders send their value when a drag ends (continuous_update=False); keys and clicks act at once
 CACHE_SIZE = 32
@@ -39,6 +39,13 @@ STYLE = """<style>
 .dash-toggle .widget-toggle-button.mod-active, .dash-toggle button.mod-active {
   outline: 2px solid var(--jp-brand-color1, #1976d2); font-weight: 600; }
 </style>"""
+
+
+def cjk_style() -> str:
+    """For a dashboard in Chinese: its controls' labels (which cannot carry a lang attribute) in a Simplified
+    Chinese font, listed after JupyterLab's own, so the browser draws the mainland forms."""
+    fonts = ", ".join(f'"{font}"' for font in CJK_FONTS)
+    return f"<style>.dash-zh, .dash-zh * {{ font-family: var(--jp-ui-font-family), {fonts}, sans-serif; }}</style>"
 
 
 class Debounced:
@@ -194,7 +201,8 @@ class Dashboard:
         boxes = [w.Box(list(main)), w.Box(list(more))]
         for box in boxes:
             box.add_class("dash-grid")
-        parts = [w.HTML(STYLE), boxes[0]]
+        chinese = bool(html_lang())
+        parts = [w.HTML(STYLE + cjk_style() if chinese else STYLE), boxes[0]]
         if more:
             folded = w.Accordion(children=[boxes[1]], selected_index=None)
             folded.set_title(0, translated("dashboards", "dashboard.more_settings", "more settings"))
@@ -206,6 +214,8 @@ class Dashboard:
         self.output.add_class("dash-output")
         self.widget = w.VBox(parts + [self.output])
         self.widget.add_class("dash-controls")
+        if chinese:
+            self.widget.add_class("dash-zh")
         self._quiet = False
         self._changed = Debounced(self._on_change, debounce)
         for control in controls:
