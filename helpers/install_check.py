@@ -1,6 +1,7 @@
 """Install check: is everything the course needs here, and does the simulator answer?
 
 Run `python -m helpers.install_check`, or call `run_checks()` from notebook 00. Each problem comes with its fix.
+The lines speak the course's language (helpers.i18n); each starts with `OK` or `FAIL`, in every language.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from .i18n import language, translated
+
 PACKAGES = {  # import name -> distribution name
     "openai": "openai",
     "httpx": "httpx",
@@ -22,7 +25,14 @@ PACKAGES = {  # import name -> distribution name
 }
 # Server-side packages the kernel never imports: found on the path is enough (importing jupyterlab takes a second).
 FOUND_ONLY = {"jupyterlab"}
-FIX_INSTALL = "run `make lab` from the repository, or `pip install -e .` in this environment, then restart the kernel"
+
+
+def fix_install() -> str:
+    return translated(
+        "install_check",
+        "fix.install",
+        "run `make lab` from the repository, or `pip install -e .` in this environment, then restart the kernel",
+    )
 
 
 @dataclass
@@ -33,15 +43,19 @@ class Check:
     fix: str = ""
 
     def line(self) -> str:
-        mark = "OK  " if self.ok else "FAIL"
-        text = f"{mark} {self.name}: {self.detail}"
-        return text if self.ok else f"{text}\n     how to fix: {self.fix}"
+        mark = "OK  " if self.ok else "FAIL"  # the same in every language: notebooks and tests look for them
+        text = translated(
+            "install_check", "line", "{mark} {name}: {detail}", mark=mark, name=self.name, detail=self.detail
+        )
+        if self.ok:
+            return text
+        return text + "\n     " + translated("install_check", "line.fix", "how to fix: {fix}", fix=self.fix)
 
 
 def check_python() -> Check:
     version = ".".join(map(str, sys.version_info[:3]))
     ok = sys.version_info >= (3, 10)
-    return Check("Python", ok, version, "use Python 3.10 or newer")
+    return Check("Python", ok, version, translated("install_check", "python.fix", "use Python 3.10 or newer"))
 
 
 def check_package(module: str, dist: str) -> Check:
@@ -52,64 +66,117 @@ def check_package(module: str, dist: str) -> Check:
             raise ImportError(f"No module named {module!r}")
         return Check(module, True, metadata.version(dist))
     except Exception as exc:  # ImportError, or a broken install raising something else
-        return Check(module, False, f"cannot import ({exc.__class__.__name__}: {exc})", FIX_INSTALL)
+        error = f"{exc.__class__.__name__}: {exc}"
+        return Check(
+            module,
+            False,
+            translated("install_check", "package.cannot_import", "cannot import ({error})", error=error),
+            fix_install(),
+        )
 
 
 def check_widget_versions() -> Check:
     """ipywidgets 8 needs the JupyterLab side of the same generation (jupyterlab_widgets 3); a mismatch shows
     "Error displaying widget" in the browser while everything looks fine in Python."""
+    name = translated("install_check", "widgets", "widget versions")
     try:
         python_side, lab_side = metadata.version("ipywidgets"), metadata.version("jupyterlab_widgets")
     except metadata.PackageNotFoundError as exc:
-        return Check("widget versions", False, f"{exc.name} is not installed", FIX_INSTALL)
+        return Check(
+            name,
+            False,
+            translated("install_check", "widgets.missing", "{package} is not installed", package=exc.name),
+            fix_install(),
+        )
     expected = {"7": "1", "8": "3"}.get(python_side.split(".")[0])
     ok = expected == lab_side.split(".")[0]
     return Check(
-        "widget versions",
+        name,
         ok,
-        f"ipywidgets {python_side} with jupyterlab_widgets {lab_side}",
-        "install matching versions: pip install 'ipywidgets>=8.1,<9' 'jupyterlab_widgets>=3,<4', "
-        "then restart JupyterLab (not just the kernel)",
+        translated(
+            "install_check",
+            "widgets.versions",
+            "ipywidgets {python_side} with jupyterlab_widgets {lab_side}",
+            python_side=python_side,
+            lab_side=lab_side,
+        ),
+        translated(
+            "install_check",
+            "widgets.fix",
+            "install matching versions: pip install 'ipywidgets>=8.1,<9' 'jupyterlab_widgets>=3,<4', "
+            "then restart JupyterLab (not just the kernel)",
+        ),
     )
 
 
 def check_kernel() -> Check:
     """The notebooks ask for the `python3` kernel: it must be this very Python, the one with the course installed."""
+    name = translated("install_check", "kernel", "python3 kernel")
     try:
         from jupyter_client.kernelspec import KernelSpecManager
 
         spec = KernelSpecManager().get_kernel_spec("python3")
     except Exception as exc:  # no jupyter_client, or no python3 kernel at all
         return Check(
-            "python3 kernel",
+            name,
             False,
-            f"not found ({exc.__class__.__name__})",
-            "python -m ipykernel install --user --name python3  (run it with the course's Python)",
+            translated("install_check", "kernel.not_found", "not found ({error})", error=exc.__class__.__name__),
+            translated(
+                "install_check",
+                "kernel.install",
+                "python -m ipykernel install --user --name python3  (run it with the course's Python)",
+            ),
         )
     command = spec.argv[0] if spec.argv else ""
     if command in ("python", "python3", "{python}"):
-        return Check("python3 kernel", True, "the default Python kernel")
+        return Check(name, True, translated("install_check", "kernel.default", "the default Python kernel"))
     same = Path(command).resolve() == Path(sys.executable).resolve()
     return Check(
-        "python3 kernel",
+        name,
         same,
-        f"runs {command}",
-        f"the python3 kernel runs another Python than this one ({sys.executable}); run "
-        f"`{sys.executable} -m ipykernel install --sys-prefix --name python3`, or start JupyterLab "
-        "with `make lab`",
+        translated("install_check", "kernel.runs", "runs {command}", command=command),
+        translated(
+            "install_check",
+            "kernel.other_python",
+            "the python3 kernel runs another Python than this one ({python}); run "
+            "`{python} -m ipykernel install --sys-prefix --name python3`, or start JupyterLab with `make lab`",
+            python=sys.executable,
+        ),
     )
 
 
 def check_simulator() -> Check:
+    name = translated("install_check", "simulator", "simulated API")
     try:
         from .simulator import make_client
 
         reply = make_client("sk-demo-ok").chat.completions.create(
             model="gpt-4o-mini", messages=[{"role": "user", "content": "Are you there?"}]
         )
-        return Check("simulated API", True, f"answered: {reply.choices[0].message.content[:40]}...")
+        content = reply.choices[0].message.content[:40]
+        return Check(
+            name, True, translated("install_check", "simulator.answered", "answered: {reply}...", reply=content)
+        )
     except Exception as exc:
-        return Check("simulated API", False, f"{exc.__class__.__name__}: {exc}", FIX_INSTALL)
+        return Check(name, False, f"{exc.__class__.__name__}: {exc}", fix_install())
+
+
+def check_language() -> Check:
+    """Not a problem to find but a line to read: the language the course speaks, and how to switch."""
+    if language() == "zh":
+        switch = 'from helpers.i18n import set_language; set_language("en")'
+    else:
+        switch = 'from helpers.i18n import set_language; set_language("zh")'
+    return Check(
+        translated("install_check", "language", "course language"),
+        True,
+        translated(
+            "install_check",
+            "language.detail",
+            "English (to switch to Chinese, run `{switch}`)",
+            switch=switch,
+        ),
+    )
 
 
 def interpreter_checks() -> list[Check]:
@@ -122,6 +189,7 @@ def slower_checks():
     yield check_widget_versions()
     yield check_kernel()
     yield check_simulator()
+    yield check_language()
 
 
 def run_checks():
@@ -139,14 +207,25 @@ def course_pythons() -> list[str]:
     ways = []
     for venv_python in (ROOT / ".venv" / "bin" / "python", ROOT / ".venv" / "Scripts" / "python.exe"):
         if venv_python.exists():
-            ways.append(f"run `{venv_python} -m helpers.install_check`")
+            ways.append(
+                translated("install_check", "way.venv", "run `{python} -m helpers.install_check`", python=venv_python)
+            )
     if not ways:
-        ways.append("run `make lab` once (it creates .venv), then `.venv/bin/python -m helpers.install_check`")
+        ways.append(
+            translated(
+                "install_check",
+                "way.make_lab",
+                "run `make lab` once (it creates .venv), then `.venv/bin/python -m helpers.install_check`",
+            )
+        )
     env_file = ROOT / "environment.yml"
     if env_file.exists():
         for line in env_file.read_text(encoding="utf-8").splitlines():
             if line.startswith("name:"):
-                ways.append(f"with conda, `conda activate {line.split(':', 1)[1].strip()}` first")
+                name = line.split(":", 1)[1].strip()
+                ways.append(
+                    translated("install_check", "way.conda", "with conda, `conda activate {env}` first", env=name)
+                )
     return ways
 
 
@@ -159,9 +238,13 @@ def wrong_interpreter(checks: list[Check]) -> str | None:
     here = Path(sys.executable)
     if ROOT / ".venv" in here.parents:
         return None  # this is the course's own .venv, just broken: the checks say what to fix
-    return (
-        f"This Python ({sys.executable}) is not the course's environment: none of the course's packages is "
-        f"installed in it. Instead, {'; or, '.join(course_pythons())}."
+    return translated(
+        "install_check",
+        "wrong_python",
+        "This Python ({python}) is not the course's environment: none of the course's packages is installed in it. "
+        "Instead, {ways}.",
+        python=sys.executable,
+        ways=translated("install_check", "wrong_python.or", "; or, ").join(course_pythons()),
     )
 
 
@@ -177,7 +260,10 @@ def main() -> int:
         print(check.line(), flush=True)
         checks.append(check)
     failed = [c for c in checks if not c.ok]
-    print("All good: the course is ready." if not failed else f"{len(failed)} problem(s) to fix first.")
+    if failed:
+        print(translated("install_check", "summary.failed", "{n} problem(s) to fix first.", n=len(failed)))
+    else:
+        print(translated("install_check", "summary.ok", "All good: the course is ready."))
     return 1 if failed else 0
 
 

@@ -12,19 +12,26 @@ from __future__ import annotations
 import base64
 import html
 import io
+import logging
 import math
+import re
+import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+import matplotlib
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from .i18n import language, translate, translated
 from .ratelimit import Bucket
 from .retry.classify import Kind
 from .retry.policies import Backoff
+from .retry.strategies import shown_label
 
 OKABE_ITO = {
     "black": "#000000",
@@ -38,7 +45,7 @@ OKABE_ITO = {
     "grey": "#999999",
 }
 SERIES = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "black", "yellow")]
-# outcome kind -> (legend label, colour, marker)
+# outcome kind -> (legend label, colour, marker); the label shows through `outcome_label`, in the course's language
 OUTCOMES = {
     Kind.OK: ("200 success", OKABE_ITO["green"], "o"),
     Kind.RATE_LIMIT: ("429 rate limit", OKABE_ITO["orange"], "X"),
@@ -52,6 +59,113 @@ OUTCOMES = {
 }
 OTHER = ("other error", OKABE_ITO["black"], ".")
 
+
+def outcome_label(kind) -> str:
+    """The legend label of an outcome kind in the course's language (namespace "plots", id "outcome.<kind>")."""
+    label = OUTCOMES.get(kind, OTHER)[0]
+    return translate(language(), "plots", f"outcome.{kind.value if kind in OUTCOMES else 'other'}", label)
+
+
+def _listed(items) -> str:
+    return translated("plots", "list.separator", ", ").join(items)
+
+
+# -- Chinese text: a CJK font as fallback after the default one ------------------------------------------------
+#: Fonts with Simplified Chinese glyphs, the first one installed is used: Linux, then macOS, then Windows.
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "STHeiti",
+    "Microsoft YaHei",
+    "SimHei",
+)
+NO_CJK_FONT = (
+    "No font with Chinese characters is installed, so matplotlib would draw the Chinese in figures as empty boxes. "
+    "Install one and restart the kernel: on Debian or Ubuntu `sudo apt-get install fonts-noto-cjk` (or "
+    "`fonts-wqy-zenhei`); macOS and Windows have one built in; on Binder, apt.txt installs it. "
+    f"Any of these fonts works: {', '.join(CJK_FONTS)}."
+)
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_cjk: dict = {}  # "font": the CJK font found (None when there is none), once looked for; "warned": True once warned
+
+
+def installed_cjk_font() -> str | None:
+    """The first of CJK_FONTS that matplotlib's font manager knows, or None. matplotlib lists the fonts once and
+    caches the list, so a font installed since (fonts-noto-cjk after matplotlib's first run) is not in it: then the
+    system's fonts are listed again and the new ones added, in this process only."""
+
+    def first_known() -> str | None:
+        known = {font.name for font in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in known), None)
+
+    found = first_known()
+    if found is None:
+        listed = {font.fname for font in font_manager.fontManager.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in listed:
+                try:
+                    font_manager.fontManager.addfont(path)
+                except Exception:  # a file FreeType cannot read: not a font for us
+                    continue
+        found = first_known()
+    return found
+
+
+def needs_cjk(*texts) -> bool:
+    """Whether the course speaks Chinese or one of `texts` has CJK characters."""
+    return language() == "zh" or any(CJK.search(str(text)) for text in texts)
+
+
+def use_cjk_font(*texts) -> str | None:
+    """When the course speaks Chinese (or one of `texts` needs CJK glyphs), make matplotlib fall back to an
+    installed CJK font after its default one (glyph by glyph, matplotlib >= 3.6), for the texts made from now on.
+    Warns once, with the fix, when no CJK font is installed. Returns the font used, or None. English figures
+    are left as they are: no font is added unless needed."""
+    if not needs_cjk(*texts):
+        return None
+    if "font" not in _cjk:
+        _cjk["font"] = installed_cjk_font()
+    font = _cjk["font"]
+    if font is None:
+        if not _cjk.get("warned"):
+            _cjk["warned"] = True
+            warnings.warn(NO_CJK_FONT, stacklevel=2)
+        return None
+    families = list(matplotlib.rcParams["font.family"])
+    if font not in families:
+        matplotlib.rcParams["font.family"] = [*families, font]
+        logging.getLogger("matplotlib.font_manager").addFilter(_quiet_about_weights)
+    return font
+
+
+def _quiet_about_weights(record: logging.LogRecord) -> bool:
+    """Drop matplotlib's notice that a CJK font has no bold (or no "normal" weight, only medium) and another weight
+    is used: that is expected, and every bold label would print it below the figure."""
+    args = record.args if isinstance(record.args, tuple) else ()
+    weights = str(record.msg).startswith("findfont: Failed to find font weight")
+    return not (weights and len(args) > 1 and args[1] in CJK_FONTS)
+
+
+def _cjk_fallback(fig: Figure) -> None:
+    """Give the texts of a figure made before the CJK font was chosen (axes made before a plot drew into them)
+    the same fallback. Only once Chinese was needed: English figures are not walked."""
+    font = use_cjk_font() or _cjk.get("font")
+    if font is None:
+        return
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        families = text.get_fontfamily()
+        if font not in families and CJK.search(text.get_text()):
+            text.set_fontfamily([*families, font])
+
+
 # Figures are drawn at the size they are shown (1 figure pixel = 1 CSS pixel, never shrunk): WIDTH_PX fits the
 # notebook column at 1024 px with the file browser open, and 8 pt text shows at 11 px. Notebooks and dashboards.
 WIDTH_PX = 600
@@ -59,7 +173,15 @@ DPI = 100
 WIDTH_IN = WIDTH_PX / DPI
 
 
+def html_lang() -> str:
+    """` lang="zh-Hans"` when the course speaks Chinese, to put in the opening tag of the HTML it shows, so the
+    browser picks a font made for the script (and a screen reader the right voice); empty in English."""
+    tag = {"zh": "zh-Hans"}.get(language())
+    return f' lang="{tag}"' if tag else ""
+
+
 def _figure(ax: Axes | None, size=(WIDTH_IN, 3.8)) -> tuple[Figure, Axes]:
+    use_cjk_font()
     if ax is not None:
         return ax.figure, ax
     fig = Figure(figsize=size, layout="constrained")
@@ -72,6 +194,8 @@ def _finish(fig: Figure, alt: str) -> Figure:
 
 
 def to_png(fig: Figure, dpi: int = 80) -> bytes:
+    if needs_cjk() or _cjk.get("font"):
+        _cjk_fallback(fig)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})  # fast beats small here
     return buffer.getvalue()
@@ -81,12 +205,13 @@ def to_html(fig: Figure, dpi: int = 80, width: int | None = None) -> str:
     """An <img> with the figure inline and its alt text, for HTML widgets and notebooks. With `width` (CSS
     pixels, drawn at that size) the image keeps its size and never shrinks; without, it fits the output."""
     data = base64.b64encode(to_png(fig, dpi)).decode("ascii")
-    alt = html.escape(getattr(fig, "alt_text", "") or "figure", quote=True)
+    alt = html.escape(getattr(fig, "alt_text", "") or translated("plots", "figure", "figure"), quote=True)
+    lang = html_lang()  # so that a screen reader reads Chinese alt text as Chinese
     if width is None:
-        return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
+        return f'<img{lang} src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
     height = round(fig.get_figheight() * dpi)
     return (
-        f'<img src="data:image/png;base64,{data}" alt="{alt}" width="{width}" height="{height}" '
+        f'<img{lang} src="data:image/png;base64,{data}" alt="{alt}" width="{width}" height="{height}" '
         f'style="width:{width}px;height:{height}px;max-width:none">'
     )
 
@@ -123,18 +248,21 @@ def legend_above(ax: Axes, handles=None, labels=None, ncols: int = 3) -> float:
         columnspacing=1.0,
     )
     rows = math.ceil(len(labels) / ncols)
-    return 4 + 12 * rows  # the title's pad, in points, to sit above the legend
+    row = 16 if needs_cjk(*labels) else 12  # a CJK font's lines are taller
+    return 4 + row * rows  # the title's pad, in points, to sit above the legend
 
 
 # -- the retry timeline ---------------------------------------------------------------------------------
 def _timeline_title(m) -> str:
     if m.rate_limited == 0:
-        return "Every request fit under the limit"
+        return translated("plots", "timeline.title.fit", "Every request fit under the limit")
     if m.gave_up:
-        return "Retries pile onto the limit and some requests give up"
+        return translated("plots", "timeline.title.gave_up", "Retries pile onto the limit and some requests give up")
     if m.rate_limited > m.successes:
-        return "Most attempts are refused, but every request gets through"
-    return "A few attempts are refused; every request gets through"
+        return translated(
+            "plots", "timeline.title.most_refused", "Most attempts are refused, but every request gets through"
+        )
+    return translated("plots", "timeline.title.few_refused", "A few attempts are refused; every request gets through")
 
 
 def retry_timeline(result, ax: Axes | None = None, max_clients: int = 40) -> Figure:
@@ -146,7 +274,8 @@ def retry_timeline(result, ax: Axes | None = None, max_clients: int = 40) -> Fig
     waits = [((row.time, row.client), (row.time + row.wait, row.client)) for row in rows if row.wait is not None]
     ax.add_collection(LineCollection(waits, colors=OKABE_ITO["grey"], linewidths=0.8, alpha=0.6, zorder=1))
     for kind in sorted({row.kind for row in rows}, key=lambda k: list(OUTCOMES).index(k) if k in OUTCOMES else 99):
-        label, colour, marker = OUTCOMES.get(kind, OTHER)
+        _, colour, marker = OUTCOMES.get(kind, OTHER)
+        label = outcome_label(kind)
         points = [(row.time, row.client) for row in rows if row.kind == kind]
         ax.plot(
             *zip(*points),
@@ -170,32 +299,50 @@ def retry_timeline(result, ax: Axes | None = None, max_clients: int = 40) -> Fig
             markeredgecolor=OKABE_ITO["vermillion"],
             markeredgewidth=1.5,
             zorder=4,
-            label="given up here",
+            label=translated("plots", "timeline.given_up", "given up here"),
         )
     end = max((row.time for row in rows), default=1.0)
     interval = 60.0 / rpm
     handles, labels = ax.get_legend_handles_labels()
     handles.append(Line2D([], [], color=OKABE_ITO["grey"], linewidth=0.8))
-    labels.append("wait")
+    labels.append(translated("plots", "timeline.wait", "wait"))
     if end / interval <= 150:  # a tick under the axis per refilled request, where there is room to see them
         ticks = [k * interval for k in range(1, int(end / interval) + 1)]
         ax.vlines(ticks, 0, 0.025, transform=ax.get_xaxis_transform(), colors=OKABE_ITO["black"], linewidths=1.0)
         handles.append(Line2D([], [], color=OKABE_ITO["black"], linewidth=1.0, marker="|", linestyle="none"))
-        labels.append(f"refill: 1 request per {interval:g} s ({rpm} RPM)")
+        labels.append(
+            translated(
+                "plots",
+                "timeline.refill",
+                "refill: 1 request per {interval:g} s ({rpm} RPM)",
+                interval=interval,
+                rpm=rpm,
+            )
+        )
     pad = legend_above(ax, handles, labels, ncols=3)
     shown_clients = min(max_clients, result.params["clients"])
     ax.set_ylim(-0.7, shown_clients - 0.3)
     ax.set_xlim(left=-0.02 * max(end, 1.0))
-    ax.set_xlabel("time (simulated seconds)")
-    ax.set_ylabel("client")
+    ax.set_xlabel(translated("plots", "axis.time", "time (simulated seconds)"))
+    ax.set_ylabel(translated("plots", "timeline.client", "client"))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
-    shown = f" (first {max_clients} clients)" if result.params["clients"] > max_clients else ""
+    shown = (
+        translated("plots", "timeline.first_clients", " (first {clients} clients)", clients=max_clients)
+        if result.params["clients"] > max_clients
+        else ""
+    )
     ax.set_title(_timeline_title(m) + shown, fontsize=10, loc="left", pad=pad)
-    alt = (
-        f"Timeline of {m.attempts} attempts by {result.params['clients']} clients over {end:.0f} simulated "
-        f"seconds against a limit of {rpm} requests per minute. Outcomes: "
-        + ", ".join(f"{n} × {OUTCOMES.get(k, OTHER)[0]}" for k, n in Counter(r.kind for r in rows).items())
-        + f"; {len(given_up)} requests given up."
+    alt = translated(
+        "plots",
+        "timeline.alt",
+        "Timeline of {attempts} attempts by {clients} clients over {seconds:.0f} simulated seconds against a limit "
+        "of {rpm} requests per minute. Outcomes: {outcomes}; {given_up} requests given up.",
+        attempts=m.attempts,
+        clients=result.params["clients"],
+        seconds=end,
+        rpm=rpm,
+        outcomes=_listed(f"{n} × {outcome_label(k)}" for k, n in Counter(r.kind for r in rows).items()),
+        given_up=len(given_up),
     )
     return _finish(fig, alt)
 
@@ -234,8 +381,20 @@ def bucket_level(result, ax: Axes | None = None) -> Figure:
             continue
         empty += before < 1
     for path, bucket, colour, style, label in (
-        (req_path, requests, SERIES[0], "-", f"requests left (of {rpm} per minute)"),
-        (tok_path, tokens, SERIES[1], "--", f"tokens left (of {tpm:,} per minute)"),
+        (
+            req_path,
+            requests,
+            SERIES[0],
+            "-",
+            translated("plots", "bucket.requests_left", "requests left (of {rpm} per minute)", rpm=rpm),
+        ),
+        (
+            tok_path,
+            tokens,
+            SERIES[1],
+            "--",
+            translated("plots", "bucket.tokens_left", "tokens left (of {tpm:,} per minute)", tpm=tpm),
+        ),
     ):
         if path:
             ax.plot(
@@ -246,7 +405,7 @@ def bucket_level(result, ax: Axes | None = None) -> Figure:
                 label=label,
             )
     if refused:
-        label, colour, marker = OUTCOMES[Kind.RATE_LIMIT]
+        _, colour, marker = OUTCOMES[Kind.RATE_LIMIT]
         ax.plot(
             *zip(*refused),
             linestyle="none",
@@ -254,20 +413,32 @@ def bucket_level(result, ax: Axes | None = None) -> Figure:
             marker=marker,
             markersize=6,
             zorder=3,
-            label="429: the request did not fit",
+            label=translated("plots", "bucket.refused", "429: the request did not fit"),
         )
     ax.set_ylim(-3, 105)
-    ax.set_xlabel("time (simulated seconds)")
-    ax.set_ylabel("bucket level (% of capacity)")
+    ax.set_xlabel(translated("plots", "axis.time", "time (simulated seconds)"))
+    ax.set_ylabel(translated("plots", "bucket.level", "bucket level (% of capacity)"))
     ax.legend(loc="center right", fontsize=8)
     arrivals = len(refused) + sum(1 for row in result.trace if row.kind is Kind.OK)
     ax.set_title(
-        f"Less than one request was left at {empty} of {arrivals} arrivals: {len(refused)} requests refused",
+        translated(
+            "plots",
+            "bucket.title",
+            "Less than one request was left at {empty} of {arrivals} arrivals: {refused} requests refused",
+            empty=empty,
+            arrivals=arrivals,
+            refused=len(refused),
+        ),
         fontsize=10,
     )
-    alt = (
-        f"Bucket levels over time: requests left of {rpm} per minute and tokens left of {tpm} per minute, "
-        f"refilling steadily between arrivals, with {len(refused)} refused requests marked."
+    alt = translated(
+        "plots",
+        "bucket.alt",
+        "Bucket levels over time: requests left of {rpm} per minute and tokens left of {tpm} per minute, "
+        "refilling steadily between arrivals, with {refused} refused requests marked.",
+        rpm=rpm,
+        tpm=tpm,
+        refused=len(refused),
     )
     return _finish(fig, alt)
 
@@ -287,8 +458,9 @@ def goodput(result, ax: Axes | None = None, bin_s: float | None = None, title: s
     through at the start, a storm of retries) is clipped and its peak written on the plot. Bins are long enough
     to hold a couple of requests at the limit (`bin_s` chooses)."""
     fig, ax = _figure(ax)
+    use_cjk_font(title or "")
     if not result.trace:
-        return _finish(fig, "No attempts were made.")
+        return _finish(fig, translated("plots", "goodput.no_attempts", "No attempts were made."))
     limit = result.metrics.limit_rps
     bin_s = bin_s or _bin_seconds(limit)
     end = max(row.time for row in result.trace)
@@ -302,32 +474,65 @@ def goodput(result, ax: Axes | None = None, bin_s: float | None = None, title: s
     per_s = 1.0 / bin_s
     offered_rate = [o * per_s for o in offered]
     good_rate = [g * per_s for g in good]
-    ax.stairs(offered_rate, starts, color=SERIES[1], label="offered load (attempts/s)")
-    ax.stairs(good_rate, starts, color=SERIES[2], linewidth=2, label="goodput (successes/s)")
-    ax.axhline(limit, color=OKABE_ITO["black"], linestyle=":", label=f"limit ({limit * 60:g} requests/min)")
+    ax.stairs(
+        offered_rate, starts, color=SERIES[1], label=translated("plots", "goodput.offered", "offered load (attempts/s)")
+    )
+    ax.stairs(
+        good_rate,
+        starts,
+        color=SERIES[2],
+        linewidth=2,
+        label=translated("plots", "goodput.good", "goodput (successes/s)"),
+    )
+    ax.axhline(
+        limit,
+        color=OKABE_ITO["black"],
+        linestyle=":",
+        label=translated("plots", "goodput.limit", "limit ({per_minute:g} requests/min)", per_minute=limit * 60),
+    )
     top = 4 * limit
     ax.set_ylim(0, top)
     clipped = [
-        (f"offered load up to {max(offered_rate):.3g}/s", SERIES[1], max(offered_rate)),
-        (f"start: a full bucket lets {good[0]} through", SERIES[2], max(good_rate)),
+        (
+            translated("plots", "goodput.offered_peak", "offered load up to {peak:.3g}/s", peak=max(offered_rate)),
+            SERIES[1],
+            max(offered_rate),
+        ),
+        (
+            translated("plots", "goodput.start_burst", "start: a full bucket lets {n} through", n=good[0]),
+            SERIES[2],
+            max(good_rate),
+        ),
     ]
     notes = [(text, colour) for text, colour, peak in clipped if peak > top]
     for k, (text, colour) in enumerate(notes):
         ax.text(
             0.99, 0.96 - 0.14 * k, "↑ " + text, transform=ax.transAxes, ha="right", va="top", fontsize=8, color=colour
         )
-    ax.set_xlabel("time (simulated seconds)")
-    ax.set_ylabel("requests per second")
+    ax.set_xlabel(translated("plots", "axis.time", "time (simulated seconds)"))
+    ax.set_ylabel(translated("plots", "goodput.per_second", "requests per second"))
     pad = legend_above(ax, ncols=3)
     share = result.metrics.goodput_share
     if title is None:
-        title = "Goodput keeps up with the limit" if share >= 0.9 else "Goodput falls short of what the limit allows"
+        title = (
+            translated("plots", "goodput.title.keeps_up", "Goodput keeps up with the limit")
+            if share >= 0.9
+            else translated("plots", "goodput.title.short", "Goodput falls short of what the limit allows")
+        )
     ax.set_title(title, fontsize=10, loc="left", pad=pad)
     wasted = sum(offered) - sum(good)
-    alt = (
-        f"Offered load and goodput per {bin_s:g} s against a limit of {limit:.2f} requests per second; "
-        f"{sum(good)} successes out of {sum(offered)} attempts, {wasted} refused or failed; the successes used "
-        f"{share:.0%} of what the limit allowed."
+    alt = translated(
+        "plots",
+        "goodput.alt",
+        "Offered load and goodput per {bin_s:g} s against a limit of {limit:.2f} requests per second; "
+        "{successes} successes out of {attempts} attempts, {wasted} refused or failed; the successes used "
+        "{share:.0%} of what the limit allowed.",
+        bin_s=bin_s,
+        limit=limit,
+        successes=sum(good),
+        attempts=sum(offered),
+        wasted=wasted,
+        share=share,
     )
     return _finish(fig, alt)
 
@@ -342,6 +547,7 @@ def latency_cdf(results: Mapping[str, object], ax: Axes | None = None, xmax: flo
     """For each strategy, the share of requests answered within a given time (successes only); each curve is
     labelled at its end, where the share it reached can be read."""
     fig, ax = _figure(ax)
+    use_cjk_font(*results)
     medians, answered, ends = {}, {}, []
     for i, (name, result) in enumerate(results.items()):
         values = _latencies(result)
@@ -379,12 +585,27 @@ def latency_cdf(results: Mapping[str, object], ax: Axes | None = None, xmax: flo
             color=colour,
             fontweight="bold",
         )
-    ax.set_xlabel("time from first attempt to answer (simulated seconds)")
-    ax.set_ylabel("share of requests answered")
-    most = max(answered, key=answered.get) if answered else "none"
-    ax.set_title(f"'{most}' answers the most requests", fontsize=10, loc="left")
-    alt = "Cumulative latency per strategy: " + "; ".join(
-        f"{n} median {v:.1f} s, {answered[n]:.0%} answered" for n, v in medians.items()
+    ax.set_xlabel(translated("plots", "cdf.xlabel", "time from first attempt to answer (simulated seconds)"))
+    ax.set_ylabel(translated("plots", "cdf.ylabel", "share of requests answered"))
+    most = max(answered, key=answered.get) if answered else translated("plots", "cdf.none", "none")
+    ax.set_title(
+        translated("plots", "cdf.title", "'{most}' answers the most requests", most=most), fontsize=10, loc="left"
+    )
+    alt = translated(
+        "plots",
+        "cdf.alt",
+        "Cumulative latency per strategy: {strategies}",
+        strategies=translated("plots", "alt.separator", "; ").join(
+            translated(
+                "plots",
+                "cdf.alt.one",
+                "{name} median {median:.1f} s, {share:.0%} answered",
+                name=n,
+                median=v,
+                share=answered[n],
+            )
+            for n, v in medians.items()
+        ),
     )
     return _finish(fig, alt)
 
@@ -395,6 +616,7 @@ def work_and_drain(results: Mapping[str, object], axes: Sequence[Axes] | None = 
         fig = Figure(figsize=(WIDTH_IN, 3.4), layout="constrained")
         axes = fig.subplots(1, 2, sharey=True)
     fig = axes[0].figure
+    use_cjk_font(*results)
     names = list(results)
     amplification = [min(results[n].metrics.amplification, 1e6) for n in names]
     drain = [results[n].metrics.drain_time_s for n in names]
@@ -402,8 +624,18 @@ def work_and_drain(results: Mapping[str, object], axes: Sequence[Axes] | None = 
     hatches = ["", "//", "..", "xx"]
     positions = list(range(len(names)))[::-1]  # the first strategy on top, as in the table
     for ax, values, label, title in (
-        (axes[0], amplification, "attempts per success", "work (less is better)"),
-        (axes[1], drain, "simulated seconds", "time to drain (less is better)"),
+        (
+            axes[0],
+            amplification,
+            translated("plots", "work.attempts_per_success", "attempts per success"),
+            translated("plots", "work.title", "work (less is better)"),
+        ),
+        (
+            axes[1],
+            drain,
+            translated("plots", "work.seconds", "simulated seconds"),
+            translated("plots", "work.drain_title", "time to drain (less is better)"),
+        ),
     ):
         bars = ax.barh(positions, values, color=colours, edgecolor="black", height=0.6)
         for bar, hatch in zip(bars, hatches * 4):
@@ -413,15 +645,38 @@ def work_and_drain(results: Mapping[str, object], axes: Sequence[Axes] | None = 
         ax.set_xlim(0, max(values, default=1) * 1.25 or 1)
         ax.set_title(title, fontsize=9, loc="left")
         ax.set_yticks(positions, names, fontsize=8)
-    axes[0].set_ylabel("strategy")
+    axes[0].set_ylabel(translated("plots", "work.strategy", "strategy"))
     axes[1].tick_params(labelleft=False)
     cheapest = names[amplification.index(min(amplification))]
     fastest = names[drain.index(min(drain))]
     gave_up = results[fastest].metrics.gave_up
-    caveat = ", but gives up on some requests" if gave_up else ""
-    fig.suptitle(f"'{cheapest}' wastes the fewest attempts;\n'{fastest}' ends first{caveat}", fontsize=10)
-    alt = "Work amplification and time to drain per strategy: " + "; ".join(
-        f"{n}: {a:.1f} attempts per success, drained in {d:.0f} s" for n, a, d in zip(names, amplification, drain)
+    caveat = translated("plots", "work.caveat", ", but gives up on some requests") if gave_up else ""
+    fig.suptitle(
+        translated(
+            "plots",
+            "work.suptitle",
+            "'{cheapest}' wastes the fewest attempts;\n'{fastest}' ends first{caveat}",
+            cheapest=cheapest,
+            fastest=fastest,
+            caveat=caveat,
+        ),
+        fontsize=10,
+    )
+    alt = translated(
+        "plots",
+        "work.alt",
+        "Work amplification and time to drain per strategy: {strategies}",
+        strategies=translated("plots", "alt.separator", "; ").join(
+            translated(
+                "plots",
+                "work.alt.one",
+                "{name}: {attempts:.1f} attempts per success, drained in {seconds:.0f} s",
+                name=n,
+                attempts=a,
+                seconds=d,
+            )
+            for n, a, d in zip(names, amplification, drain)
+        ),
     )
     return _finish(fig, alt)
 
@@ -439,58 +694,97 @@ def backoff_schedule(
         values = sorted(policy.samples(n, samples, seed))
         lows.append(low), highs.append(high), means.append(sum(values) / len(values))
         p5.append(values[int(0.05 * (len(values) - 1))]), p95.append(values[int(0.95 * (len(values) - 1))])
-    ax.fill_between(ns, lows, highs, color=SERIES[0], alpha=0.12, label="possible range")
-    ax.fill_between(ns, p5, p95, color=SERIES[0], alpha=0.3, label="5–95 % of sampled delays")
-    ax.plot(ns, means, color=SERIES[0], marker="o", label="mean delay")
-    ax.set_xlabel("retry number")
-    ax.set_ylabel("delay before the retry (seconds)")
+    ax.fill_between(
+        ns, lows, highs, color=SERIES[0], alpha=0.12, label=translated("plots", "schedule.range", "possible range")
+    )
+    ax.fill_between(
+        ns, p5, p95, color=SERIES[0], alpha=0.3, label=translated("plots", "schedule.band", "5–95 % of sampled delays")
+    )
+    ax.plot(ns, means, color=SERIES[0], marker="o", label=translated("plots", "schedule.mean", "mean delay"))
+    ax.set_xlabel(translated("plots", "schedule.retry_number", "retry number"))
+    ax.set_ylabel(translated("plots", "schedule.delay", "delay before the retry (seconds)"))
     ax.set_xticks(ns)
     ax.legend(loc="upper left", fontsize=8)
     spread = (
-        "no spread: every client waits the same"
+        translated("plots", "schedule.no_spread", "no spread: every client waits the same")
         if max(h - lo for h, lo in zip(highs, lows)) == 0
-        else "jitter spreads the clients out"
+        else translated("plots", "schedule.spread", "jitter spreads the clients out")
     )
-    ax.set_title(f"{policy.name}: {spread}\n{policy.formula}", fontsize=9)
-    alt = (
-        f"Backoff schedule of {policy.name} for retries 1 to {retries}: mean delays "
-        + ", ".join(f"{m:.2f}" for m in means)
-        + " seconds."
+    name = shown_label(policy.name, policy.name)
+    ax.set_title(
+        translated(
+            "plots", "schedule.title", "{name}: {spread}\n{formula}", name=name, spread=spread, formula=policy.formula
+        ),
+        fontsize=9,
+    )
+    alt = translated(
+        "plots",
+        "schedule.alt",
+        "Backoff schedule of {name} for retries 1 to {retries}: mean delays {means} seconds.",
+        name=name,
+        retries=retries,
+        means=_listed(f"{m:.2f}" for m in means),
     )
     return _finish(fig, alt)
 
 
 # -- the contended-row experiment ----------------------------------------------------------------------
+def _occ_name(strategy: str) -> str:
+    """A strategy's name as the contended-row figure shows it: with spaces in English, its label in Chinese."""
+    return shown_label(strategy, strategy.replace("_", " "))
+
+
 def occ_results(results: Sequence, axes: Sequence[Axes] | None = None) -> Figure:
     """Writes and completion time against clients, per strategy (Brooker's two charts)."""
     if axes is None:
         fig = Figure(figsize=(WIDTH_IN, 6.4), layout="constrained")
         axes = fig.subplots(2, 1)  # one above the other: each panel as wide as the column
     fig = axes[0].figure
+    use_cjk_font()
     strategies = list(dict.fromkeys(r.strategy for r in results))
     markers = ["o", "s", "^", "D", "v"]
     for i, name in enumerate(strategies):
         points = sorted((r.clients, r.mean_writes, r.mean_completion_ms) for r in results if r.strategy == name)
         clients = [p[0] for p in points]
-        style = dict(color=SERIES[i % len(SERIES)], marker=markers[i % 5], label=name.replace("_", " "))
+        style = dict(color=SERIES[i % len(SERIES)], marker=markers[i % 5], label=_occ_name(name))
         axes[0].plot(clients, [p[1] for p in points], **style)
         axes[1].plot(clients, [p[2] / 1000 for p in points], **style)
-    axes[0].set_ylabel("writes (mean per run)")
-    axes[1].set_ylabel("completion time (seconds,\nmean per run; log scale)")
+    axes[0].set_ylabel(translated("plots", "occ.writes", "writes (mean per run)"))
+    axes[1].set_ylabel(translated("plots", "occ.completion", "completion time (seconds,\nmean per run; log scale)"))
     axes[1].set_yscale("log")
     for ax in axes:
-        ax.set_xlabel("clients")
+        ax.set_xlabel(translated("plots", "occ.clients", "clients"))
     axes[0].legend(fontsize=8)
     top = max(r.clients for r in results)
     at_top = {r.strategy: r for r in results if r.clients == top}
     least = min(at_top, key=lambda s: at_top[s].mean_writes)
     slowest = max(at_top, key=lambda s: at_top[s].mean_completion_ms)
     fig.suptitle(
-        f"At {top} clients '{least.replace('_', ' ')}' does the least work;\n"
-        f"'{slowest.replace('_', ' ')}' takes by far the longest",
+        translated(
+            "plots",
+            "occ.suptitle",
+            "At {clients} clients '{least}' does the least work;\n'{slowest}' takes by far the longest",
+            clients=top,
+            least=_occ_name(least),
+            slowest=_occ_name(slowest),
+        ),
         fontsize=10,
     )
-    alt = f"Contended-row experiment at {top} clients: " + "; ".join(
-        f"{s} {r.mean_writes:.0f} writes, {r.mean_completion_ms / 1000:.1f} s" for s, r in at_top.items()
+    alt = translated(
+        "plots",
+        "occ.alt",
+        "Contended-row experiment at {clients} clients: {strategies}",
+        clients=top,
+        strategies=translated("plots", "alt.separator", "; ").join(
+            translated(
+                "plots",
+                "occ.alt.one",
+                "{name} {writes:.0f} writes, {seconds:.1f} s",
+                name=shown_label(s, s),
+                writes=r.mean_writes,
+                seconds=r.mean_completion_ms / 1000,
+            )
+            for s, r in at_top.items()
+        ),
     )
     return _finish(fig, alt)

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from helpers import i18n
+from helpers.plots import OTHER, OUTCOMES
 from helpers.retry.classify import REASONS, Kind, Verdict
+from helpers.retry.strategies import STRATEGIES
 from helpers.widgets.explorer import TEXTS, reason_text, text
 
 HELPERS = Path(i18n.__file__).parent
@@ -29,8 +31,20 @@ def texts_in_code() -> dict[str, dict[str, str]]:
     return found
 
 
-# each namespace of data/translations/ and its English: two tables, and the texts written beside their use
-ENGLISH = {"reasons": REASONS, "explorer": TEXTS, **texts_in_code()}
+# each namespace of data/translations/ and its English: tables, and the texts written beside their use
+IN_CODE = texts_in_code()
+ENGLISH = {
+    "reasons": REASONS,
+    "explorer": TEXTS,
+    "strategies": {f"{s.name}.label": s.label for s in STRATEGIES.values()},  # the registry's labels
+    **IN_CODE,
+    # the outcome kinds' legend labels, kept in plots.OUTCOMES beside their colours and markers
+    "plots": {
+        **IN_CODE["plots"],
+        **{f"outcome.{kind.value}": label for kind, (label, _, _) in OUTCOMES.items()},
+        "outcome.other": OTHER[0],
+    },
+}
 ZH = i18n.translations("zh")
 TEXT_IDS = [(namespace, key) for namespace, texts in ENGLISH.items() for key in texts]
 

@@ -94,3 +94,21 @@ def test_a_package_found_only_on_the_path_is_checked_without_importing_it(monkey
     result = install_check.check_package("no_such_module_here", "no-such-dist")
     assert not result.ok and "cannot import" in result.detail
     assert install_check.check_package("jupyterlab", "jupyterlab").ok
+
+
+def test_the_lines_speak_chinese_and_keep_their_markers(monkeypatch):
+    from helpers import i18n
+
+    assert install_check.check_language().line() == (
+        "OK   course language: English (to switch to Chinese, run "
+        '`from helpers.i18n import set_language; set_language("zh")`)'
+    )
+    monkeypatch.setattr(i18n, "_chosen", "zh")
+    assert install_check.check_python().line().startswith("OK   Python：3.")
+    assert install_check.check_language().line() == (
+        'OK   课程语言：中文（想换成英文，运行 `from helpers.i18n import set_language; set_language("en")`）'
+    )
+    failed = install_check.check_package("no_such_module_here", "no-such-dist").line()
+    assert failed.startswith("FAIL no_such_module_here：无法导入（ModuleNotFoundError: ")
+    assert "\n     修复方法：在仓库里运行 `make lab`" in failed
+    assert "ipywidgets" in install_check.check_widget_versions().line()

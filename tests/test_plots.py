@@ -145,3 +145,78 @@ def test_show_draws_every_figure_at_the_size_shown_with_text_of_10_px_or_more(mi
         assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.get_figwidth() and box.y1 <= fig.get_figheight()
     for output in shown:
         assert f'width="{plots.WIDTH_PX}"' in output.data and "max-width:none" in output.data
+
+
+# -- in Chinese --------------------------------------------------------------------------------------------------
+@pytest.fixture
+def chinese(monkeypatch):
+    """The course speaking Chinese for one test; matplotlib's fonts restored after it."""
+    import matplotlib
+
+    from helpers import i18n
+
+    monkeypatch.setattr(i18n, "_chosen", "zh")
+    monkeypatch.setitem(matplotlib.rcParams, "font.family", list(matplotlib.rcParams["font.family"]))
+
+
+def glyphs_found(text) -> bool:
+    """Whether the fonts matplotlib picks for `text` (its family list, glyph by glyph) have every character."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    fonts = [FT2Font(path) for path in font_manager.fontManager._find_fonts_by_props(text.get_fontproperties())]
+    return all(any(font.get_char_index(ord(c)) for font in fonts) for c in text.get_text() if not c.isspace())
+
+
+def test_a_figure_in_chinese_has_chinese_titles_legends_and_alt_text(mixed, chinese):
+    fig = plots.retry_timeline(mixed)
+    ax = fig.axes[0]
+    assert plots.CJK.search(ax.get_title("left")) and ax.get_xlabel() == "时间（模拟秒）"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "200 成功" in legend and "429 速率限制" in legend and any("补充：每 3 s 补回 1 个请求" in t for t in legend)
+    assert fig.alt_text.startswith("25 个客户端在") and "个请求被放弃。" in fig.alt_text
+    assert 'lang="zh-Hans"' in plots.to_html(fig)
+    schedule = plots.backoff_schedule(FullJitter(0.5, 16))
+    assert schedule.axes[0].get_title().startswith("完全抖动：抖动把客户端错开了\nU(0, min(16, 0.5·2^(n−1)))")
+
+
+def test_chinese_text_is_drawn_with_a_cjk_font(mixed, chinese):
+    import warnings
+
+    if plots.installed_cjk_font() is None:
+        pytest.skip("no CJK font installed here (Debian/Ubuntu: apt-get install fonts-noto-cjk)")
+    from matplotlib.text import Text
+
+    fig = plots.goodput(mixed)
+    title = fig.axes[0]._left_title  # the takeaway title, set with loc="left"
+    assert plots.CJK.search(title.get_text()) and glyphs_found(title)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)" for every box it draws
+        plots.to_png(fig)
+    texts = [t for t in fig.findobj(Text) if plots.CJK.search(t.get_text())]
+    assert texts and all(glyphs_found(t) for t in texts)
+
+
+def test_without_a_cjk_font_the_fix_is_given_once(mixed, chinese, monkeypatch):
+    monkeypatch.setattr(plots, "CJK_FONTS", ())
+    monkeypatch.setattr(plots, "_cjk", {})
+    with pytest.warns(UserWarning) as warned:
+        plots.retry_timeline(mixed)
+        plots.goodput(mixed)
+        plots.to_png(plots.goodput(mixed))
+    said = [str(w.message) for w in warned if "Chinese" in str(w.message)]
+    assert len(said) == 1 and "fonts-noto-cjk" in said[0] and "apt.txt" in said[0]
+
+
+def test_english_figures_add_no_font(mixed, monkeypatch):
+    import matplotlib
+
+    from helpers import i18n
+
+    monkeypatch.setattr(i18n, "_chosen", "en")
+    monkeypatch.setattr(plots, "_cjk", {})
+    monkeypatch.setattr(plots, "installed_cjk_font", lambda: pytest.fail("an English figure looked for a CJK font"))
+    families = list(matplotlib.rcParams["font.family"])
+    plots.to_png(plots.retry_timeline(mixed))
+    assert matplotlib.rcParams["font.family"] == families
+    assert 'lang="' not in plots.to_html(plots.goodput(mixed))

@@ -290,3 +290,11 @@ def test_same_choice_same_answer():
     for explorer in (first, second):
         explorer.entry.value = "server_error"
     assert first.exchange == second.exchange
+
+
+def test_the_explorer_starts_in_the_course_language_unless_told(monkeypatch):
+    from helpers import i18n
+
+    monkeypatch.setattr(i18n, "_chosen", "zh")
+    assert ErrorExplorer().language.value == "zh"
+    assert ErrorExplorer(lang="en").language.value == "en"

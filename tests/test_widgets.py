@@ -136,3 +136,50 @@ def test_every_text_in_a_dashboard_figure_shows_at_10_px_or_more():
         figure = dashboard(debounce=0).figure
         texts = [t for t in figure.findobj(Text) if t.get_text() and t.get_visible()]
         assert texts and min(t.get_fontsize() * DPI / 72 for t in texts) >= 10
+
+
+def test_the_dashboards_speak_chinese_when_the_course_does(monkeypatch):
+    import warnings
+
+    import matplotlib
+    from matplotlib.text import Text
+
+    from helpers import i18n, plots
+
+    monkeypatch.setattr(i18n, "_chosen", "zh")
+    monkeypatch.setitem(matplotlib.rcParams, "font.family", list(matplotlib.rcParams["font.family"]))
+    lab = BackoffLab(debounce=0)
+    assert lab.clients.description == "客户端数" and lab.run_button.description == "运行"
+    assert ("完全抖动", "full_jitter") in lab.strategy.options and lab.strategy.value == "full_jitter"
+    assert "dash-zh" in lab.widget._dom_classes and '"Noto Sans CJK SC"' in lab.widget.children[0].value
+    table = lab.table_html.value
+    assert 'lang="zh-Hans"' in table and "<th>成功</th>" in table
+    assert "完全抖动：等待 U(0, min(16, 0.5·2^(n−1)))；最多尝试 6 次" in table
+    lab.set(cap=0.5, base=10.0)
+    assert (
+        "这组设置无法运行：基数（10.0）不能大于上限（0.5）" in lab.message.value
+        and 'lang="zh-Hans"' in lab.message.value
+    )
+    assert "已过时" in lab.status.value and 'lang="zh-Hans"' in lab.status.value
+    lab.set(cap=16.0, base=0.5, clients=100, requests=5, max_attempts=10)
+    assert "设置好后按“运行”" in lab.message.value
+
+    race = StrategyRace(debounce=0, strategy3="full jitter + Retry-After")  # values stay English: same code
+    assert list(race.result) == ["指数退避", "完全抖动", "完全抖动 + Retry-After"]
+    assert "同样的负载，同样的随机种子" in race.table_html.value
+    race.set(strategy2="exponential", strategy3="—")
+    assert "至少选两种不同的策略来比较" in race.message.value
+
+    throttle = ThrottleLab(debounce=0)
+    assert list(throttle.result) == ["被动：收到 429 后退避", "主动：按响应头限流"]
+    assert throttle.figure.axes[0].get_title("left") == "被动：收到 429 后退避"
+    assert '<th style="text-align:right">被动</th>' in throttle.table_html.value
+    if plots.installed_cjk_font():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a box drawn for a missing glyph warns
+            plots.to_png(throttle.figure)
+        assert all(
+            any(font in t.get_fontfamily() for font in plots.CJK_FONTS)
+            for t in throttle.figure.findobj(Text)
+            if plots.CJK.search(t.get_text())
+        )

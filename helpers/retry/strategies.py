@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..i18n import language, translate
 from .policies import Backoff, Constant, DecorrelatedJitter, EqualJitter, Exponential, FullJitter, NoBackoff, OpenAISDK
 
 
@@ -43,6 +44,29 @@ def get_strategy(name: str) -> Strategy:
         if name in (strategy.name, strategy.label):
             return strategy
     raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}; got {name!r}")
+
+
+def _known_as(name: str) -> Strategy | None:
+    for strategy in STRATEGIES.values():
+        if name in (strategy.name, strategy.label, strategy.name.replace("_", " ")):
+            return strategy
+    return None
+
+
+def shown_label(name: str, english: str | None = None) -> str:
+    """Strategy `name` (its name, its label, or its name with spaces as a backoff policy calls itself) as a
+    learner reads it in the course's language: `english` (by default its label) in English, its label's
+    translation (namespace "strategies", id "<name>.label") in another language. A name no strategy is known
+    by stays as it is; "retry-after + <name>" (a policy wrapped to honour Retry-After) keeps its prefix."""
+    prefix = "retry-after + "
+    if name.startswith(prefix):
+        rest = english[len(prefix) :] if english is not None and english.startswith(prefix) else None
+        return prefix + shown_label(name[len(prefix) :], rest)
+    strategy = _known_as(name)
+    fallback = english if english is not None else (strategy.label if strategy else name)
+    if strategy is None:
+        return fallback
+    return translate(language(), "strategies", f"{strategy.name}.label", fallback)
 
 
 def make_backoff(strategy: str, base: float = 0.5, cap: float = 8.0, first_exponent: int = 0) -> Backoff:

@@ -14,7 +14,9 @@ from matplotlib.figure import Figure
 
 from .. import plots
 from ..experiments.engine import run_load
+from ..i18n import translated
 from ..retry import STRATEGIES, MaxAttempts, RetryAfter, RetryPolicy, get_strategy
+from ..retry.strategies import shown_label
 from .common import DEBOUNCE_S, Dashboard, control_style, message_html, metrics_rows, slider_style, table_html
 
 LARGE = 2500  # clients × requests × attempts above which the lab waits for the Run button
@@ -37,7 +39,20 @@ def dashboard_policy(strategy: str, base: float, cap: float, max_attempts: int, 
     """A retry policy from a dashboard's choices: a registered strategy (by name or label), optionally wrapped
     to honour Retry-After, and a cap on attempts. Raises ValueError, naming the parameter, for nonsense."""
     chosen = get_strategy(strategy)
-    backoff = chosen.backoff(base, cap)
+    try:
+        backoff = chosen.backoff(base, cap)
+    except ValueError as exc:
+        if base > cap:  # the policy's rule, said in the course's language
+            raise ValueError(
+                translated(
+                    "dashboards",
+                    "backoff.base_above_cap",
+                    "base ({base!r}) must not be above cap ({cap!r})",
+                    base=base,
+                    cap=cap,
+                )
+            ) from exc
+        raise
     if retry_after and not chosen.honours_retry_after:
         backoff = RetryAfter(backoff)
     return RetryPolicy(backoff, (MaxAttempts(max_attempts),))
@@ -62,29 +77,50 @@ def load_kwargs(dashboard) -> dict:
 def load_controls() -> dict:
     """Sliders for the load and the limits, shared by the dashboards."""
     return dict(
-        clients=w.IntSlider(description="clients", value=20, min=1, max=100, **slider_style()),
-        requests=w.IntSlider(description="requests each", value=3, min=1, max=5, **slider_style()),
-        rpm=preset_slider("limit (req/min)", RPMS, 30),
-        tpm=preset_slider("limit (tokens/min)", TPMS, 40_000),
-        tokens=preset_slider("prompt (tokens)", TOKENS, 200),
-        seed=w.IntText(description="seed", value=0, **control_style("200px")),
+        clients=w.IntSlider(
+            description=translated("dashboards", "load.clients", "clients"), value=20, min=1, max=100, **slider_style()
+        ),
+        requests=w.IntSlider(
+            description=translated("dashboards", "load.requests", "requests each"),
+            value=3,
+            min=1,
+            max=5,
+            **slider_style(),
+        ),
+        rpm=preset_slider(translated("dashboards", "load.rpm", "limit (req/min)"), RPMS, 30),
+        tpm=preset_slider(translated("dashboards", "load.tpm", "limit (tokens/min)"), TPMS, 40_000),
+        tokens=preset_slider(translated("dashboards", "load.tokens", "prompt (tokens)"), TOKENS, 200),
+        seed=w.IntText(description=translated("dashboards", "load.seed", "seed"), value=0, **control_style("200px")),
+    )
+
+
+def max_attempts_slider():
+    return w.IntSlider(
+        description=translated("dashboards", "backoff.max_attempts", "max attempts"),
+        value=6,
+        min=1,
+        max=10,
+        **slider_style(),
     )
 
 
 def backoff_controls() -> dict:
     return dict(
         strategy=w.Dropdown(
-            description="strategy",
+            description=translated("dashboards", "backoff.strategy", "strategy"),
             value="full_jitter",
-            options=[(s.label, s.name) for s in STRATEGIES.values()],
+            options=[(shown_label(s.name), s.name) for s in STRATEGIES.values()],
             **control_style(),
         ),
         retry_after=w.Checkbox(
-            description="honour Retry-After", value=False, indent=False, layout=w.Layout(width="290px")
+            description=translated("dashboards", "backoff.retry_after", "honour Retry-After"),
+            value=False,
+            indent=False,
+            layout=w.Layout(width="290px"),
         ),
-        base=preset_slider("base", BASES, 0.5, " s"),
-        cap=preset_slider("cap", CAPS, 16.0, " s"),
-        max_attempts=w.IntSlider(description="max attempts", value=6, min=1, max=10, **slider_style()),
+        base=preset_slider(translated("dashboards", "backoff.base", "base"), BASES, 0.5, " s"),
+        cap=preset_slider(translated("dashboards", "backoff.cap", "cap"), CAPS, 16.0, " s"),
+        max_attempts=max_attempts_slider(),
     )
 
 
@@ -98,12 +134,23 @@ class BackoffLab(Dashboard):
         for name, control in {**backoff, **load}.items():
             setattr(self, name, control)
         self.throttle = w.Checkbox(
-            description="client-side throttle", value=False, indent=False, layout=w.Layout(width="290px")
+            description=translated("dashboards", "backoff.throttle", "client-side throttle"),
+            value=False,
+            indent=False,
+            layout=w.Layout(width="290px"),
         )
         self.run_button = w.Button(
-            description="Run", button_style="primary", icon="play", layout=w.Layout(display="none", width="80px")
+            description=translated("dashboards", "backoff.run", "Run"),
+            button_style="primary",
+            icon="play",
+            layout=w.Layout(display="none", width="80px"),
         )
-        self.progress = w.FloatProgress(min=0, max=1, description="running", layout=w.Layout(display="none"))
+        self.progress = w.FloatProgress(
+            min=0,
+            max=1,
+            description=translated("dashboards", "backoff.running", "running"),
+            layout=w.Layout(display="none"),
+        )
         main = [backoff[n] for n in ("strategy", "retry_after", "base", "cap", "max_attempts")]
         main += [load[n] for n in ("clients", "requests", "rpm")]
         more = [load["tpm"], load["tokens"], self.throttle, load["seed"]]
@@ -133,7 +180,13 @@ class BackoffLab(Dashboard):
         self.run_button.layout.display = "" if large else "none"
         if large and self.settings() not in self._cache:
             self.message.value = message_html(
-                f"A large experiment (up to {self.size:,} attempts): press Run when your settings are ready.", "info"
+                translated(
+                    "dashboards",
+                    "backoff.large",
+                    "A large experiment (up to {size:,} attempts): press Run when your settings are ready.",
+                    size=self.size,
+                ),
+                "info",
             )
             self.mark_stale()
             return
@@ -171,4 +224,16 @@ class BackoffLab(Dashboard):
         bottom.locator_params(axis="y", nbins=4)
 
     def table(self, result) -> str:
-        return table_html(metrics_rows(result.metrics), caption=self.policy().describe())
+        return table_html(metrics_rows(result.metrics), caption=self.caption())
+
+    def caption(self) -> str:
+        """The policy the table is about, in the course's language (in English, what `policy().describe()` says)."""
+        backoff = self.policy().backoff
+        return translated(
+            "dashboards",
+            "backoff.caption",
+            "{strategy}: wait {formula}; at most {attempts} attempts",
+            strategy=shown_label(backoff.name, backoff.name),
+            formula=backoff.formula,
+            attempts=self.max_attempts.value,
+        )

@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..plots import DPI, WIDTH_PX  # the size figures are drawn and shown at, one home for notebooks too
+from ..i18n import translated
+from ..plots import CJK_FONTS, DPI, WIDTH_PX, html_lang  # DPI, WIDTH_PX: the size figures are drawn and shown at
 
 DEBOUNCE_S = 0.0  # sliders send their value when a drag ends (continuous_update=False); keys and clicks act at once
 CACHE_SIZE = 32
@@ -38,6 +39,13 @@ STYLE = """<style>
 .dash-toggle .widget-toggle-button.mod-active, .dash-toggle button.mod-active {
   outline: 2px solid var(--jp-brand-color1, #1976d2); font-weight: 600; }
 </style>"""
+
+
+def cjk_style() -> str:
+    """For a dashboard in Chinese: its controls' labels (which cannot carry a lang attribute) in a Simplified
+    Chinese font, listed after JupyterLab's own, so the browser draws the mainland forms."""
+    fonts = ", ".join(f'"{font}"' for font in CJK_FONTS)
+    return f"<style>.dash-zh, .dash-zh * {{ font-family: var(--jp-ui-font-family), {fonts}, sans-serif; }}</style>"
 
 
 class Debounced:
@@ -71,17 +79,23 @@ def message_html(text: str, kind: str = "warning") -> str:
         return ""
     colour = {"warning": "#D55E00", "info": "#0072B2"}[kind]
     return (
-        f'<div role="alert" style="border-left:4px solid {colour};padding:4px 8px;margin:4px 0;'
+        f'<div role="alert"{html_lang()} style="border-left:4px solid {colour};padding:4px 8px;margin:4px 0;'
         f'color:var(--jp-ui-font-color1,#222)">{html.escape(text)}</div>'
     )
+
+
+def _status_html(status: str) -> str:
+    lang = html_lang()
+    return f"<span{lang}>{html.escape(status)}</span>" if lang else html.escape(status)
 
 
 def table_html(rows: Mapping[str, Mapping[str, str]] | list[tuple[str, str]], caption: str = "") -> str:
     """A compact table: either (label, value) pairs, or {column: {label: value}} for side-by-side columns."""
     head = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    table = f'<table class="dash-table"{html_lang()}>'
     if isinstance(rows, list):
         body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
-        return f'<table class="dash-table">{head}{body}</table>'
+        return f"{table}{head}{body}</table>"
     columns = list(rows)
     labels = list(dict.fromkeys(label for col in rows.values() for label in col))
     header = "<tr><th></th>" + "".join(f'<th style="text-align:right">{html.escape(c)}</th>' for c in columns)
@@ -91,29 +105,41 @@ def table_html(rows: Mapping[str, Mapping[str, str]] | list[tuple[str, str]], ca
         + "</tr>"
         for label in labels
     )
-    return f'<table class="dash-table">{head}{header}</tr>{body}</table>'
+    return f"{table}{head}{header}</tr>{body}</table>"
 
 
 def metrics_rows(metrics) -> list[tuple[str, str]]:
-    """The metrics of a load run as (label, value) pairs for a table."""
+    """The metrics of a load run as (label, value) pairs for a table, in the course's language."""
 
     def seconds(x: float) -> str:
         return "–" if x != x else f"{x:.1f} s"
 
     return [
-        ("succeeded", f"{metrics.successes:,} of {metrics.requests:,}"),
-        ("given up", f"{metrics.gave_up:,}"),
-        ("unfinished", f"{metrics.unfinished:,}"),
-        ("attempts", f"{metrics.attempts:,}"),
-        ("429s received", f"{metrics.rate_limited:,}"),
-        ("attempts per success", "∞" if metrics.amplification == float("inf") else f"{metrics.amplification:.2f}"),
-        ("goodput (share of limit)", f"{metrics.goodput_share:.0%}"),
         (
-            "latency p50 / p95 / p99",
+            translated("dashboards", "metrics.succeeded", "succeeded"),
+            translated(
+                "dashboards",
+                "metrics.succeeded.value",
+                "{successes:,} of {requests:,}",
+                successes=metrics.successes,
+                requests=metrics.requests,
+            ),
+        ),
+        (translated("dashboards", "metrics.given_up", "given up"), f"{metrics.gave_up:,}"),
+        (translated("dashboards", "metrics.unfinished", "unfinished"), f"{metrics.unfinished:,}"),
+        (translated("dashboards", "metrics.attempts", "attempts"), f"{metrics.attempts:,}"),
+        (translated("dashboards", "metrics.rate_limited", "429s received"), f"{metrics.rate_limited:,}"),
+        (
+            translated("dashboards", "metrics.amplification", "attempts per success"),
+            "∞" if metrics.amplification == float("inf") else f"{metrics.amplification:.2f}",
+        ),
+        (translated("dashboards", "metrics.goodput", "goodput (share of limit)"), f"{metrics.goodput_share:.0%}"),
+        (
+            translated("dashboards", "metrics.latency", "latency p50 / p95 / p99"),
             " / ".join(seconds(v) for v in (metrics.latency_p50, metrics.latency_p95, metrics.latency_p99)),
         ),
-        ("time to drain", seconds(metrics.drain_time_s)),
-        ("calls wasted (never succeed)", f"{metrics.wasted:,}"),
+        (translated("dashboards", "metrics.drain", "time to drain"), seconds(metrics.drain_time_s)),
+        (translated("dashboards", "metrics.wasted", "calls wasted (never succeed)"), f"{metrics.wasted:,}"),
     ]
 
 
@@ -175,10 +201,11 @@ class Dashboard:
         boxes = [w.Box(list(main)), w.Box(list(more))]
         for box in boxes:
             box.add_class("dash-grid")
-        parts = [w.HTML(STYLE), boxes[0]]
+        chinese = bool(html_lang())
+        parts = [w.HTML(STYLE + cjk_style() if chinese else STYLE), boxes[0]]
         if more:
             folded = w.Accordion(children=[boxes[1]], selected_index=None)
-            folded.set_title(0, "more settings")
+            folded.set_title(0, translated("dashboards", "dashboard.more_settings", "more settings"))
             parts.append(folded)
         parts.append(
             w.HBox([*extra, self.message, self.status], layout=w.Layout(align_items="center", flex_flow="row wrap"))
@@ -187,6 +214,8 @@ class Dashboard:
         self.output.add_class("dash-output")
         self.widget = w.VBox(parts + [self.output])
         self.widget.add_class("dash-controls")
+        if chinese:
+            self.widget.add_class("dash-zh")
         self._quiet = False
         self._changed = Debounced(self._on_change, debounce)
         for control in controls:
@@ -195,12 +224,17 @@ class Dashboard:
     def _control_moved(self, _change) -> None:
         if self._quiet:
             return
-        self.mark_stale("updating…")
+        self.mark_stale(translated("dashboards", "dashboard.updating", "updating…"))
         self._changed()
 
-    def mark_stale(self, status: str = "out of date: the figure and table show the last settings that ran") -> None:
+    def mark_stale(self, status: str | None = None) -> None:
+        """Dim the figure and table and say why (by default: they are out of date)."""
+        if status is None:
+            status = translated(
+                "dashboards", "dashboard.stale", "out of date: the figure and table show the last settings that ran"
+            )
         self.output.add_class("dash-stale")
-        self.status.value = html.escape(status)
+        self.status.value = _status_html(status)
 
     def _mark_current(self) -> None:
         self.output.remove_class("dash-stale")
@@ -258,11 +292,13 @@ class Dashboard:
     def render(self) -> None:
         from .. import plots
 
-        self.status.value = "updating…"
+        self.status.value = _status_html(translated("dashboards", "dashboard.updating", "updating…"))
         try:
             self.result = self._compute_cached()
         except ValueError as exc:
-            self.message.value = message_html(f"These settings cannot run: {exc}")
+            self.message.value = message_html(
+                translated("dashboards", "dashboard.cannot_run", "These settings cannot run: {error}", error=exc)
+            )
             self.mark_stale()
             return
         self.message.value = ""

@@ -8,9 +8,11 @@ from matplotlib.figure import Figure
 
 from .. import plots
 from ..experiments.engine import run_load
+from ..i18n import translated
 from ..retry import STRATEGIES
-from .backoff_lab import BASES, CAPS, dashboard_policy, load_controls, load_kwargs, preset_slider
-from .common import DEBOUNCE_S, Dashboard, control_style, metrics_rows, slider_style, table_html
+from ..retry.strategies import shown_label
+from .backoff_lab import BASES, CAPS, dashboard_policy, load_controls, load_kwargs, max_attempts_slider, preset_slider
+from .common import DEBOUNCE_S, Dashboard, control_style, metrics_rows, table_html
 
 
 def strategy_choices() -> dict[str, tuple[str, bool]]:
@@ -19,6 +21,18 @@ def strategy_choices() -> dict[str, tuple[str, bool]]:
     plain = {s.label: (s.name, False) for s in STRATEGIES.values()}
     wrapped = {f"{s.label} + Retry-After": (s.name, True) for s in STRATEGIES.values() if not s.honours_retry_after}
     return {**plain, **wrapped}
+
+
+def choice_options(choices) -> list[tuple[str, str]]:
+    """Dropdown options for `strategy_choices()` (or some of them): each shown in the course's language, its value
+    the English label, so `set(strategy1="full jitter")` works in every language."""
+    return [(shown_choice(choice), choice) for choice in choices]
+
+
+def shown_choice(choice: str) -> str:
+    """A choice of `strategy_choices()` as a learner reads it in the course's language."""
+    name, retry_after = strategy_choices().get(choice, (choice, False))
+    return shown_label(name) + (" + Retry-After" if retry_after else "")
 
 
 NONE = "—"
@@ -31,18 +45,18 @@ class StrategyRace(Dashboard):
         defaults = ["exponential", "full jitter", NONE, NONE]
         self.lanes = [
             w.Dropdown(
-                description=f"strategy {i + 1}",
+                description=translated("dashboards", "race.lane", "strategy {number}", number=i + 1),
                 value=v,
-                options=list(strategy_choices()) + ([NONE] if i >= 2 else []),
+                options=choice_options(strategy_choices()) + ([(NONE, NONE)] if i >= 2 else []),
                 **control_style(),
             )
             for i, v in enumerate(defaults)
         ]
         for i, lane in enumerate(self.lanes):
             setattr(self, f"strategy{i + 1}", lane)
-        self.base = preset_slider("base", BASES, 0.5, " s")
-        self.cap = preset_slider("cap", CAPS, 16.0, " s")
-        self.max_attempts = w.IntSlider(description="max attempts", value=6, min=1, max=10, **slider_style())
+        self.base = preset_slider(translated("dashboards", "backoff.base", "base"), BASES, 0.5, " s")
+        self.cap = preset_slider(translated("dashboards", "backoff.cap", "cap"), CAPS, 16.0, " s")
+        self.max_attempts = max_attempts_slider()
         load = load_controls()
         for name, control in load.items():
             setattr(self, name, control)
@@ -58,13 +72,15 @@ class StrategyRace(Dashboard):
     def compute(self) -> dict:
         names = self.chosen()
         if len(names) < 2:
-            raise ValueError("choose at least two different strategies to race")
+            raise ValueError(
+                translated("dashboards", "race.too_few", "choose at least two different strategies to race")
+            )
         choices = strategy_choices()
         results = {}
         for name in names:
             strategy, retry_after = choices[name]
             policy = dashboard_policy(strategy, self.base.value, self.cap.value, self.max_attempts.value, retry_after)
-            results[name] = run_load(**load_kwargs(self), policy=policy)
+            results[shown_choice(name)] = run_load(**load_kwargs(self), policy=policy)
         return results
 
     def axes(self, fig: Figure) -> list[Axes]:
@@ -85,4 +101,4 @@ class StrategyRace(Dashboard):
 
     def table(self, results: dict) -> str:
         columns = {name: dict(metrics_rows(result.metrics)) for name, result in results.items()}
-        return table_html(columns, caption="same load, same seed")
+        return table_html(columns, caption=translated("dashboards", "race.caption", "same load, same seed"))

@@ -9,11 +9,24 @@ from matplotlib.figure import Figure
 
 from .. import plots
 from ..experiments.engine import run_load
-from .backoff_lab import MAX_TOKENS, dashboard_policy, load_controls, load_kwargs
+from ..i18n import translated
+from .backoff_lab import MAX_TOKENS, dashboard_policy, load_controls, load_kwargs, max_attempts_slider
 from .common import DEBOUNCE_S, Dashboard, control_style, metrics_rows, slider_style, table_html
-from .race import strategy_choices
+from .race import choice_options, strategy_choices
 
-LABELS = ("reactive: backoff after 429s", "proactive: throttle from the headers")
+
+def labels() -> tuple[tuple[str, str], tuple[str, str]]:
+    """The two runs as (label, short name for the table's columns), in the course's language."""
+    return (
+        (
+            translated("dashboards", "throttle.reactive", "reactive: backoff after 429s"),
+            translated("dashboards", "throttle.reactive.short", "reactive"),
+        ),
+        (
+            translated("dashboards", "throttle.proactive", "proactive: throttle from the headers"),
+            translated("dashboards", "throttle.proactive.short", "proactive"),
+        ),
+    )
 
 
 class ThrottleLab(Dashboard):
@@ -21,12 +34,20 @@ class ThrottleLab(Dashboard):
 
     def __init__(self, *, debounce: float = DEBOUNCE_S, **values):
         self.backoff = w.Dropdown(
-            description="backoff", value="full jitter", options=list(strategy_choices()), **control_style()
+            description=translated("dashboards", "throttle.backoff", "backoff"),
+            value="full jitter",
+            options=choice_options(strategy_choices()),
+            **control_style(),
         )
         self.headroom = w.FloatSlider(
-            description="throttle headroom", value=0.9, min=0.5, max=1.0, step=0.05, **slider_style()
+            description=translated("dashboards", "throttle.headroom", "throttle headroom"),
+            value=0.9,
+            min=0.5,
+            max=1.0,
+            step=0.05,
+            **slider_style(),
         )
-        self.max_attempts = w.IntSlider(description="max attempts", value=6, min=1, max=10, **slider_style())
+        self.max_attempts = max_attempts_slider()
         load = load_controls()
         for name, control in load.items():
             setattr(self, name, control)
@@ -40,11 +61,17 @@ class ThrottleLab(Dashboard):
         common = dict(**load_kwargs(self), throttle_headroom=self.headroom.value)
         if self.tokens.value + MAX_TOKENS > self.tpm.value:
             raise ValueError(
-                f"a request of {self.tokens.value + MAX_TOKENS} tokens can never fit {self.tpm.value} tokens "
-                "per minute; make the prompt smaller or the limit larger"
+                translated(
+                    "dashboards",
+                    "throttle.never_fits",
+                    "a request of {tokens} tokens can never fit {tpm} tokens per minute; make the prompt smaller or "
+                    "the limit larger",
+                    tokens=self.tokens.value + MAX_TOKENS,
+                    tpm=self.tpm.value,
+                )
             )
         results = {}
-        for label, throttle in zip(LABELS, (False, True)):
+        for (label, _), throttle in zip(labels(), (False, True)):
             policy = dashboard_policy(strategy, 0.5, 16.0, self.max_attempts.value, retry_after)
             results[label] = run_load(policy=policy, throttle=throttle, **common)
         return results
@@ -59,7 +86,7 @@ class ThrottleLab(Dashboard):
         alts = []
         for ax, (label, result) in zip(axes, results.items()):
             plots.goodput(result, ax=ax, title=label)
-            alts.append(f"{label}: {fig.alt_text}")
+            alts.append(translated("dashboards", "throttle.alt", "{label}: {alt}", label=label, alt=fig.alt_text))
         top = max(ax.get_ylim()[1] for ax in axes)  # the same scale for both, so they compare at a glance
         axes[0].set_ylim(0, top)
         axes[0].tick_params(labelbottom=True)
@@ -67,5 +94,6 @@ class ThrottleLab(Dashboard):
         fig.alt_text = " ".join(alts)
 
     def table(self, results: dict) -> str:
-        columns = {name.split(":")[0]: dict(metrics_rows(result.metrics)) for name, result in results.items()}
-        return table_html(columns, caption="same load, same seed")
+        short = dict(labels())
+        columns = {short.get(name, name): dict(metrics_rows(result.metrics)) for name, result in results.items()}
+        return table_html(columns, caption=translated("dashboards", "race.caption", "same load, same seed"))

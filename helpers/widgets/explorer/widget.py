@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ...catalog import Entry, client_options, load_catalog, trigger
+from ...i18n import language
 from ...retry.classify import Verdict
 from ...simulator import Simulator, make_client
 from ...world import load_world
@@ -35,7 +36,10 @@ class ErrorExplorer:
     state `exchange`, `error`, `result`, `verdict`, `message` (and `story`, all of it as plain data).
     """
 
-    def __init__(self, lang: str = "en", seed: int = 0):
+    def __init__(self, lang: str | None = None, seed: int = 0):
+        """`lang` ("en" or "zh") is the language it starts in; by default the course's (`helpers.i18n.language()`)."""
+        if lang is None:
+            lang = language() if language() in LANGUAGES else "en"
         self.seed = seed
         self.catalog = load_catalog()
         self._by_id = {entry.id: entry for entry in self.catalog}
