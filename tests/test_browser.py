@@ -38,6 +38,9 @@ def lab(tmp_path_factory):
         if (ROOT / "notebooks" / name).exists():
             shutil.copy(ROOT / "notebooks" / name, root / name)
     shutil.copytree(ROOT / "notebooks" / "solutions", root / "solutions")
+    (root / "zh").mkdir()  # the Chinese course in its own folder, which makes its kernel speak Chinese
+    shutil.copy(ROOT / "notebooks" / "zh" / "00_start_here.ipynb", root / "zh" / "00_start_here.ipynb")
+    shutil.copytree(ROOT / "notebooks" / "zh" / "solutions", root / "zh" / "solutions")
     nbformat.write(
         new_notebook(
             cells=[
@@ -52,7 +55,12 @@ def lab(tmp_path_factory):
         new_notebook(
             cells=[
                 new_code_cell("from helpers.widgets import BackoffLab, StrategyRace, ThrottleLab"),
-                *(new_code_cell(f"{name}()") for name in ("BackoffLab", "StrategyRace", "ThrottleLab")),
+                new_code_cell("BackoffLab()"),
+                new_code_cell(  # four strategies side by side, as notebook 06 shows them
+                    'StrategyRace(strategy1="exponential", strategy2="full jitter", strategy3="equal jitter", '
+                    'strategy4="the OpenAI SDK\'s schedule")'
+                ),
+                new_code_cell("ThrottleLab()"),
             ],
             metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
         ),
@@ -109,6 +117,18 @@ def test_start_here_runs_and_its_widget_renders(browser, lab, tmp_path):
     _no_widget_errors(page)
     assert "OK   simulated API" in page.inner_text(".jp-Notebook")
     page.screenshot(path=str(tmp_path / "00_start_here.png"), full_page=True)
+
+
+def test_the_chinese_notebook_runs_and_its_widget_speaks_chinese_in_a_cjk_font(browser, lab, tmp_path):
+    page = _open(browser, lab, "zh/00_start_here.ipynb")
+    _run_all(page)
+    page.wait_for_selector(".jp-OutputArea .widget-slider", timeout=30_000)
+    _no_widget_errors(page)
+    text = page.inner_text(".jp-Notebook")
+    assert re.search(r"OK +[^\n]*[\u4e00-\u9fff]", text), "the install check speaks the notebook's language"
+    assert "🤔" in text, "the exercise's check asks for an answer"
+    _chinese_glyphs_come_from_a_cjk_font(page, ".jp-OutputArea .widget-slider .widget-label")
+    page.screenshot(path=str(tmp_path / "zh_00_start_here.png"), full_page=True)
 
 
 def test_backoff_lab_slider_changes_plot_and_metrics_and_explorer_speaks_chinese(browser, lab, tmp_path):
@@ -177,20 +197,19 @@ def _cjk_families() -> set[str]:
     return {name.strip() for line in listed.splitlines() for name in line.split(",") if name.strip()}
 
 
-def _chinese_glyphs_come_from_a_cjk_font(page) -> None:
-    """Ask Chromium (DevTools protocol) which fonts drew the explorer's Chinese title: reading the text would pass
-    even when every character is a box."""
+def _chinese_glyphs_come_from_a_cjk_font(page, selector: str = "[lang='zh-Hans'] h3") -> None:
+    """Ask Chromium (DevTools protocol) which fonts drew the Chinese text of the first element matching
+    `selector` (by default the explorer's title): reading the text would pass even when every character is a box."""
     families = _cjk_families()
     assert families, "no font covers Chinese here: install fonts-wqy-zenhei or fonts-noto-cjk (.ci/run does)"
-    heading = page.locator(".jp-Cell").nth(1).locator("[lang='zh-Hans'] h3").first
-    text = heading.inner_text()
+    text = page.locator(selector).first.inner_text()
     han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
     assert han >= 2, text
     cdp = page.context.new_cdp_session(page)
     cdp.send("DOM.enable")
     cdp.send("CSS.enable")
     cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
-    found = cdp.send("DOM.performSearch", {"query": "[lang='zh-Hans'] h3"})
+    found = cdp.send("DOM.performSearch", {"query": selector})
     assert found["resultCount"] >= 1
     ids = cdp.send("DOM.getSearchResults", {"searchId": found["searchId"], "fromIndex": 0, "toIndex": 1})
     node = {"nodeId": ids["nodeIds"][0]}
@@ -211,6 +230,9 @@ def test_dashboards_read_well_and_dim_what_is_out_of_date(browser, lab, viewport
         page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
         page.goto(f"{base}/lab/tree/dashboards_check.ipynb?reset&token={token}", wait_until="domcontentloaded")
         page.get_by_text(re.compile(r"Python 3 \| Idle")).first.wait_for(timeout=60_000)
+        if not page.locator(".jp-FileBrowser").is_visible():  # as learners have it: the file browser open
+            page.locator(".lm-TabBar-tab[data-id='filebrowser']").click()
+            page.locator(".jp-FileBrowser").wait_for(state="visible", timeout=10_000)
         _run_all(page)
         page.wait_for_function("document.querySelectorAll('.jp-OutputArea img[alt]').length >= 3", timeout=60_000)
         _no_widget_errors(page)
@@ -235,6 +257,15 @@ def test_dashboards_read_well_and_dim_what_is_out_of_date(browser, lab, viewport
                })"""
         )
         assert clipped == [], clipped
+        # a table wider than the notebook scrolls inside its own box, which fits; it never runs off the edge
+        overflowing = page.evaluate(
+            """() => [...document.querySelectorAll('.dash-table')].filter(t => {
+                 const out = t.closest('.jp-Notebook').getBoundingClientRect();  // outputs grow with their content
+                 const box = (t.closest('.dash-scroll') || t).getBoundingClientRect();
+                 return box.right > out.right + 1;
+               }).map(t => t.innerText.slice(0, 40))"""
+        )
+        assert overflowing == [], overflowing
         # settings that cannot run: the old figure and table dim and say they are out of date
         throttle = page.locator(".jp-Cell-outputArea").nth(3)
         throttle.get_by_text("more settings").click()

@@ -33,6 +33,10 @@ STYLE = """<style>
   white-space: nowrap; }
 .dash-table th { text-align: left; font-weight: 600; }
 .dash-table td { text-align: right; }
+.dash-output > .widget-html { min-width: 0; max-width: 100%; }
+.dash-output .widget-html-content { max-width: 100%; }
+.dash-scroll { overflow-x: auto; max-width: 100%; }
+.dash-scroll .dash-table tr > th:first-child { position: sticky; left: 0; background: var(--jp-layout-color0, #fff); }
 .dash-figure img { display: block; background: #fff; border-radius: 2px; }
 .jp-mod-dark .dash-figure img, [data-jp-theme-light="false"] .dash-figure img { filter: brightness(0.88); }
 .dash-controls .widget-readout { min-width: 4.5em; }
@@ -105,11 +109,15 @@ def table_html(rows: Mapping[str, Mapping[str, str]] | list[tuple[str, str]], ca
         + "</tr>"
         for label in labels
     )
-    return f"{table}{head}{header}</tr>{body}</table>"
+    # side by side, the columns may be wider than a narrow notebook: scroll them under a label column that stays
+    return f'<div class="dash-scroll">{table}{head}{header}</tr>{body}</table></div>'
 
 
 def metrics_rows(metrics) -> list[tuple[str, str]]:
     """The metrics of a load run as (label, value) pairs for a table, in the course's language."""
+
+    def number(x: float) -> str:
+        return "–" if x != x else f"{x:.1f}"
 
     def seconds(x: float) -> str:
         return "–" if x != x else f"{x:.1f} s"
@@ -136,7 +144,9 @@ def metrics_rows(metrics) -> list[tuple[str, str]]:
         (translated("dashboards", "metrics.goodput", "goodput (share of limit)"), f"{metrics.goodput_share:.0%}"),
         (
             translated("dashboards", "metrics.latency", "latency p50 / p95 / p99"),
-            " / ".join(seconds(v) for v in (metrics.latency_p50, metrics.latency_p95, metrics.latency_p99)),
+            " / ".join(f"{v:.1f}" for v in (metrics.latency_p50, metrics.latency_p95))
+            + " / "
+            + seconds(metrics.latency_p99),
         ),
         (translated("dashboards", "metrics.drain", "time to drain"), seconds(metrics.drain_time_s)),
         (translated("dashboards", "metrics.wasted", "calls wasted (never succeed)"), f"{metrics.wasted:,}"),
