@@ -12,6 +12,8 @@ import math
 import random
 from dataclasses import dataclass
 
+from ..i18n import translated
+
 
 def _check_non_negative(**values: float) -> None:
     for name, value in values.items():
@@ -156,7 +158,12 @@ class OpenAISDK(Backoff):
     above 120 s no retry at all; otherwise min(0.5·2^(n−1), 8)·U(0.75, 1]."""
 
     name = "openai sdk"
-    formula = "Retry-After if 0 < RA ≤ 120 s; else min(8, 0.5·2^(n−1))·U(0.75, 1]"
+
+    @property
+    def formula(self) -> str:
+        return translated(
+            "formulas", "openai_sdk", "Retry-After if 0 < RA ≤ 120 s; else min(8, 0.5·2^(n−1))·U(0.75, 1]"
+        )
 
     def delay(self, n, rng, previous=None, retry_after=None):
         if retry_after is not None and math.isfinite(retry_after):
@@ -183,9 +190,13 @@ class RetryAfter(Backoff):
     def __post_init__(self):
         _check_non_negative(cap=self.cap, jitter=self.jitter)
         self.name = f"retry-after + {self.inner.name}"
-        self.formula = (
-            f"RA + U(0, {self.jitter:g}·RA) if 0 < RA ≤ {self.cap:g} s; stop if RA > {self.cap:g} s; "
-            f"else {self.inner.formula}"
+        self.formula = translated(
+            "formulas",
+            "retry_after",
+            "RA + U(0, {jitter:g}·RA) if 0 < RA ≤ {cap:g} s; stop if RA > {cap:g} s; else {inner}",
+            jitter=self.jitter,
+            cap=self.cap,
+            inner=self.inner.formula,
         )
 
     def delay(self, n, rng, previous=None, retry_after=None):

@@ -104,7 +104,7 @@ for _strategy in (
     Strategy(
         "openai_sdk",
         "the OpenAI SDK's schedule",
-        OpenAISDK.formula,
+        OpenAISDK().formula,
         lambda base, cap, first: OpenAISDK(),
         scales=False,
         honours_retry_after=True,
