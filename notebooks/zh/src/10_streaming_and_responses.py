@@ -250,10 +250,10 @@ for model, options in [("gpt-4o-mini", {"max_output_tokens": 4}), ("gpt-demo-mid
 # 但实际观察到，线上服务发的是**嵌套**的形式：`{"type": "error", "error": {"type": ..., "code": ..., "message": ..., "param": ...}}`，
 # 通常紧跟在 `response.in_progress` 之后，随后再来一个 `response.failed`。模拟器和线上服务一样，发送嵌套形式。
 #
-# 这个区别很要紧：只要事件里带有 `error` 对象，SDK 就会抛出 `openai.APIError`。所以嵌套形式会以异常的方式到达，
-# 而文档里那种平铺的形式则会作为一个普通事件到达。
+# 这个区别很要紧：只要事件里带有 `error` 对象，SDK 就会抛出 `openai.APIError`。所以嵌套形式会变成一个异常抛出来，
+# 而文档里那种平铺的形式只会是一个普通事件。
 #
-# 在 200 之后才触发的速率限制，就是这样到达的。下面从免费层级发两个大请求，超出它每分钟 40,000 个 token 的限制：
+# 200 之后才触发的速率限制，就是这样到来的。下面从免费层级发两个大请求，超出它每分钟 40,000 个 token 的限制：
 
 # %%
 free = make_client("sk-demo-free", max_retries=2)
@@ -339,7 +339,7 @@ print(f"20 个流，共 {sum(lengths)} 个字符，用了 {sim.clock.now():.1f} 
 # - 200 之后，错误会在你遍历时到来：错误事件是 `APIError`，连接断开是 `APIConnectionError`，卡住不动是 `APITimeoutError`。
 #   SDK 从不重试这些错误。
 # - 要重试一个流，只能从头再来：已收到的文本要么丢掉，要么有意保留并明确说明。
-# - 读取超时是两段数据之间的间隔：把它设成用户最多愿意等第一批文字的时间。
+# - 读取超时限的是两段数据之间的间隔：把它设成用户最多愿意等第一批文字的时间。
 # - Responses 流以 `response.completed`、`response.incomplete` 或 `response.failed` 结束（这些是事件，不是异常），
 #   或者以一个 `error` 事件结束，SDK 会把它作为 `APIError` 抛出。
 #
