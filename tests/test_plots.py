@@ -173,7 +173,7 @@ def test_a_figure_in_chinese_has_chinese_titles_legends_and_alt_text(mixed, chin
     ax = fig.axes[0]
     assert plots.CJK.search(ax.get_title("left")) and ax.get_xlabel() == "时间（模拟秒）"
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "200 成功" in legend and "429 速率限制" in legend and any("补充：每 3 s 补回 1 个请求" in t for t in legend)
+    assert "200 成功" in legend and "429 速率限制" in legend and any("补充：每 3 秒补回 1 个请求" in t for t in legend)
     assert fig.alt_text.startswith("25 个客户端在") and "个请求被放弃。" in fig.alt_text
     assert 'lang="zh-Hans"' in plots.to_html(fig)
     schedule = plots.backoff_schedule(FullJitter(0.5, 16))
