@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..clock import Clock
+from ..i18n import translated
 from .classify import Kind
 from .loop import RetryOutcome, asend_with_retries
 from .policy import RetryPolicy
@@ -60,7 +61,9 @@ async def process_all(
 
             outcome = await asend_with_retries(attempt, policy, clock, seed=seed + index)
             if outcome.attempts and outcome.attempts[-1].kind is Kind.QUOTA:
-                stop.append("not sent: the quota ran out, and retrying cannot restore it")
+                stop.append(
+                    translated("processor", "quota_stop", "not sent: the quota ran out, and retrying cannot restore it")
+                )
             return JobResult(index, outcome)
 
     return list(await asyncio.gather(*(job(i, body) for i, body in enumerate(bodies))))
