@@ -109,7 +109,7 @@ what_you_see(revoked)
 # 另外，响应里没有 `openai-organization` 响应头：模拟器还没弄清你是谁就停下了。（真实 API 的 401 带哪些
 # 响应头，文档里没写清楚；模拟器的做法列在 `data/README.md` 里。）
 #
-# ### 怎样修复
+# ### 怎样解决
 # 新建一把密钥，然后把旧密钥出现的**所有**地方都换掉：`OPENAI_API_KEY` 环境变量、`.env` 文件、密钥管理服务、CI
 # 配置，还有所有正在运行的内核或服务（记得重启）。
 #
@@ -150,7 +150,7 @@ print("你的密钥打码后：", mask_key("sk-demo-ok"))
 # %% [markdown]
 # 两头的引号一眼就能看出来。
 #
-# ### 怎样修复
+# ### 怎样解决
 # 从 API 密钥页面重新复制密钥（或者新建一把），去掉首尾的空白和引号。再确认没有哪个过时的旧值抢先生效：
 #
 # - 通过 `api_key=` 传入的值优先于 `OPENAI_API_KEY` 环境变量；
@@ -179,7 +179,7 @@ what_you_see(no_org)
 # ### 怎样诊断
 # 这个最简单：`code` 是 `no_organization`，消息也说得明明白白。
 #
-# ### 怎样修复
+# ### 怎样解决
 # 请组织的所有者重新邀请你（或者自己创建一个组织），然后在这个组织里新建一把密钥。
 #
 # ### 重试有用吗？
@@ -272,7 +272,7 @@ finally:
 # 先确认：*在内核里*，`os.environ` 中有没有 `OPENAI_API_KEY`？（后面“检查你自己的环境”那一节会安全地做这项检查。）
 # 如果请求是你自己拼的，就打印发出的请求头的*名字*，千万别打印它们的值。
 #
-# ### 怎样修复
+# ### 怎样解决
 # 在启动 Jupyter 之前设置好环境变量（内核已经在运行的话，重启它），或者在 notebook 开头加载 `.env` 文件。
 #
 # ### 重试有用吗？
@@ -335,7 +335,7 @@ right = make_client("sk-demo-ok", sim, organization="org-demo").chat.completions
 print("HTTP", right.status_code, "- 费用记到了", right.headers["openai-organization"])
 
 # %% [markdown]
-# ### 怎样修复
+# ### 怎样解决
 # 要么干脆不指定组织（API 就用密钥自己所属的组织），要么指定密钥所属的那个组织，就像上面的单元格那样。
 # 再把环境里过时的 `OPENAI_ORG_ID` / `OPENAI_PROJECT_ID` 清理掉。
 #
@@ -367,7 +367,7 @@ what_you_see(try_chat(readonly))
 # 那种情况，就得同时看消息：消息以 “You have insufficient permissions” 开头，并写明缺了哪项权限（这里是
 # `model.request`）。另外，同一把密钥在一个端点上能用、在另一个端点上失败，也说明问题出在权限上。
 #
-# ### 怎样修复
+# ### 怎样解决
 # 在 API 密钥页面给这把密钥加上权限，或者换一把专门干这件事的密钥。只需要少量权限的程序，就给它受限密钥：
 # 万一泄露，损失也有限。
 #
@@ -393,7 +393,7 @@ what_you_see(abroad)
 # 状态码 403，`type` 为 `request_forbidden`，`code` 为 `unsupported_country_region_territory`。你的密钥和代码都
 # 没有问题。
 #
-# ### 怎样修复
+# ### 怎样解决
 # 查一下 OpenAI 支持的国家和地区列表，在受支持的地方运行程序（比如用部署在那里的服务器）。隐藏真实位置来绕开
 # 这条规定，违反使用条款。
 #

@@ -10,7 +10,7 @@
 # - RPM、TPM、RPD 分别是什么，请求被拒时卡在了哪一项上；
 # - 用掉的量怎么补回来，怎样自己算出 API 提示的等待时间（*"Please try again in …"*）；
 # - 怎么读 `x-ratelimit-*` 和 `Retry-After` 响应头，并换算成要等的时间；
-# - *"429 Rate limit reached for requests"* 的来龙去脉：看到什么、为什么会出现、怎么诊断、怎么解决、重试有没有用；
+# - *"429 Rate limit reached for requests"* 的来龙去脉：你会看到什么、为什么会这样、怎样诊断、怎样解决、要不要重试；
 # - 为什么回答再短，`max_tokens` 也会照样占掉 TPM，以及为什么 *"Request too large"* 绝对不能重试；
 # - 为什么重试得太早反而更糟，以及 SDK 内置的重试做了什么。
 #
@@ -139,12 +139,12 @@ for name, value in rate_error.response.headers.items():
         print(f"{name}: {value}")
 
 # %% [markdown]
-# ### 为什么会出现
+# ### 为什么会这样
 #
 # 这个组织能用的请求数已经用光了：三个请求同时发了出去，而容量为 3 的桶要 20 秒才补回一个（每 60 秒补 3 个）。
 # 请求本身没问题，密钥也没问题。
 #
-# ### 怎么诊断
+# ### 怎样诊断
 #
 # 1. 状态码 **429**，异常是 **`openai.RateLimitError`**，`code` 为 **`rate_limit_exceeded`**。（如果 code 或 type 是
 #    `insufficient_quota` 或别的账单相关的 code，那就不是速率限制，见第 04 课。）
@@ -167,7 +167,7 @@ print(found.groupdict())
 print("换算成秒是", parse_duration(found["wait"]))
 
 # %% [markdown]
-# ### 怎么解决
+# ### 怎样解决
 #
 # - **等一等**再发：有 `Retry-After` 就按它等，没有就按“Please try again in”。
 # - **控制节奏**，让请求永远不超限：3 RPM 就是每 20 秒一个请求。
@@ -462,9 +462,9 @@ print("retry-after:", too_large.response.headers.get("retry-after"))
 # %% [markdown]
 # - **你会看到什么**：和所有速率限制一样，是 429 `RateLimitError`，code 为 `rate_limit_exceeded`。但消息以
 #   **"Request too large"** 开头，没有 *Used*，也没有 *Please try again in*，而且**没有 `retry-after`**。
-# - **为什么**：这个请求要计的 token（提示词估算值 + `max_tokens` × `n`）比整个上限还多。
-# - **怎么诊断**：消息以“Request too large”开头，*Requested* 大于 *Limit*。
-# - **怎么解决**：调小 `max_tokens`、缩短提示词，或者把工作拆成几个请求。升到更高的使用层级，或者换一个上限更高的模型，也能抬高天花板。
+# - **为什么会这样**：这个请求要计的 token（提示词估算值 + `max_tokens` × `n`）比整个上限还多。
+# - **怎样诊断**：消息以“Request too large”开头，*Requested* 大于 *Limit*。
+# - **怎样解决**：调小 `max_tokens`、缩短提示词，或者把工作拆成几个请求。升到更高的使用层级，或者换一个上限更高的模型，也能抬高天花板。
 # - **要不要重试**？**绝对不要**：每次都会以同样的方式失败。可 SDK 只看状态码，照样会重试。用默认设置试试：
 
 # %%
@@ -502,7 +502,7 @@ except openai.BadRequestError as exc:
 # | 什么太大了 | 你**每分钟**的 token 数，所有请求加在一起 | 这一个请求，相对于你的 **TPM 上限** | 这一个请求，相对于**模型的上下文窗口** |
 # | 取决于 | 你的组织的使用层级和流量 | 你的使用层级 | 只取决于模型 |
 # | 等一等有用吗？ | 有用：桶会补回来 | 永远没用 | 永远没用 |
-# | 怎么解决 | 等待、控制节奏、调小 `max_tokens` | 缩小请求，或升到更高的使用层级 | 缩短提示词、调小 `max_tokens`，或换上下文窗口更大的模型 |
+# | 怎样解决 | 等待、控制节奏、调小 `max_tokens` | 缩小请求，或升到更高的使用层级 | 缩短提示词、调小 `max_tokens`，或换上下文窗口更大的模型 |
 #
 # SDK 不会重试这个 400，因为 400 不在它会重试的状态码之列。
 
@@ -654,4 +654,4 @@ print(f"第一秒之后：{len(later)} 次尝试中成功 {sum(r.kind == 'ok' fo
 # - SDK 默认把 429 重试两次，严格按 `Retry-After` 等待（最多 120 秒；更长就不再重试；完全没有这个响应头时只做短暂退避，
 #   所以碰上不带响应头的每天限制，它会白白重试两次）。拿到相同等待时间的客户端会一起回来，所以客户端一多，两次重试可能不够。
 #
-# **下一步**：[04 配额与账单错误（429）](04_quota_and_billing_429.ipynb)
+# **下一步**：[04 — 配额与账单错误（429）](04_quota_and_billing_429.ipynb)
