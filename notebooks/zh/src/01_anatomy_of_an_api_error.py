@@ -42,11 +42,11 @@ raw = http_client(sim)  # 一个普通的 httpx.Client：HTTP 往来原样呈现
 
 def show_response(response):
     """打印 HTTP 响应的三个部分：状态行、响应头、响应体。"""
-    print("状态行:", response.status_code, response.reason_phrase)
-    print("响应头:")
+    print("状态行：", response.status_code, response.reason_phrase)
+    print("响应头：")
     for name, value in response.headers.items():
         print(f"    {name}: {value}")
-    print("响应体:")
+    print("响应体：")
     print(response.text)
 
 

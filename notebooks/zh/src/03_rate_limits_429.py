@@ -208,7 +208,7 @@ for _ in range(3):
 
 for t in [0, 5, 10, 20, 40, 60, 90]:
     decision = bucket.check(1, now=t)
-    verdict = "放得下" if decision.admitted else f"被拒绝：请在 {format_duration(decision.wait)} 后重试"
+    verdict = "放得下" if decision.admitted else f"被拒绝，请在 {format_duration(decision.wait)} 后重试"
     print(f"t = {t:2} 秒：桶里有 {bucket.level(t):4.2f} 个请求 -> 再来一个请求：{verdict}")
 
 # %% [markdown]
