@@ -1,16 +1,16 @@
 # %% [markdown]
 # # 01 — 剖析一个 API 错误
 #
-# 调用 OpenAI API 失败时，返回的内容其实信息量不小：一个状态码、几个响应头，外加一小段 JSON 响应体。
-# `openai` 包再把这些统统装进一个异常里。本节把一个错误逐块拆开来看。
-# 弄清楚之后，后面每一课只要说一句“看 `code`”，你就知道该看哪里。
+# 调用 OpenAI API 失败时，返回的东西信息量不小：一个状态码、几个响应头，外加一小段 JSON 响应体，
+# `openai` 包再把它们统统装进一个异常。本课把一个错误拆开，一块一块地看。
+# 看明白之后，后面每一课只要说一句“看 `code`”，你就知道该去哪里找。
 #
-# **本节你将学到**
+# **本课你将学到**
 # - 请求和响应在网络上传输时长什么样，错误详情放在哪里；
 # - JSON 错误体的四个字段：`message`、`type`、`param` 和 `code`；
 # - SDK 异常的哪些属性保存着这些信息（`status_code`、`code`、`request_id`、`body` 等）；
 # - 哪个 HTTP 状态码对应哪个异常类，哪些错误压根没有状态码；
-# - 怎样查阅本课程的错误目录，怎样找出那些注定白费的重试。
+# - 怎样查本课程的错误目录，怎样揪出那些注定白费的重试。
 #
 # **学习时间**：约 20 分钟。
 #
@@ -20,10 +20,10 @@
 # %% [markdown]
 # ## 准备工作
 #
-# 本节用到的所有 import 都集中在这一个单元格里，请先运行它（**Shift + Enter**）。
+# 本课要用的 import 都集中在这个单元格里，先运行它（**Shift + Enter**）。
 #
-# 我们只创建一个模拟器 `sim`，下面所有客户端共用它。这样每个请求都会拿到自己的请求 ID，
-# 模拟器的日志（`sim.log`）也会把它们全部记下来。
+# 我们只创建一个模拟器 `sim`，下面所有客户端都用它。这样每个请求都有自己的请求 ID，
+# 模拟器的日志（`sim.log`）也会把所有请求都记下来。
 
 # %%
 from html import escape
@@ -42,11 +42,11 @@ raw = http_client(sim)  # 一个普通的 httpx.Client：HTTP 往来原样呈现
 
 def show_response(response):
     """打印 HTTP 响应的三个部分：状态行、响应头、响应体。"""
-    print("状态行:", response.status_code, response.reason_phrase)
-    print("响应头:")
+    print("状态行：", response.status_code, response.reason_phrase)
+    print("响应头：")
     for name, value in response.headers.items():
         print(f"    {name}: {value}")
-    print("响应体:")
+    print("响应体：")
     print(response.text)
 
 
@@ -57,8 +57,8 @@ print("准备就绪，模拟的 API 地址：", raw.base_url)
 # ## 一个请求和它的响应
 #
 # 每次调用 SDK，底层都是一个 HTTP 请求：写明方法和路径，在 `Authorization` 请求头里带上你的密钥，
-# 再附上一段 JSON 请求体。下面用 `httpx` 手动发一个，用的是演示密钥 `sk-demo-ok`。
-# 看看返回了什么：一个**状态行**、一组**响应头**和一个**响应体**。
+# 再附上一段 JSON 请求体。下面用 `httpx` 手动发一个，密钥用演示密钥 `sk-demo-ok`。
+# 返回的内容分三部分：一个**状态行**、一组**响应头**和一个**响应体**。
 
 # %%
 request_body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hello"}], "max_tokens": 20}
@@ -78,16 +78,16 @@ show_response(response)
 # ---
 # ## 同一个请求，出错了
 #
-# 这次只改一个地方：密钥。`sk-demo-typo` 从来没有签发过，所以 API 拒绝了这个请求，状态码是 **401**。
-# 再把三个部分看一遍。
+# 这次只改一处：密钥。`sk-demo-typo` 从来没有签发过，所以 API 拒绝了这个请求，状态码是 **401**。
+# 同样的三个部分，再看一遍。
 
 # %%
 response = raw.post("/chat/completions", json=request_body, headers={"Authorization": "Bearer sk-demo-typo"})
 show_response(response)
 
 # %% [markdown]
-# 所有 API 错误的响应体都是同一个结构：只有一个键 `error`，里面装着四个字段。
-# 这四个字段每次都在，用不上的就是 `null`。
+# 所有 API 错误的响应体结构都一样：只有一个键 `error`，里面是四个字段。
+# 这四个字段总是都在，用不上的值为 `null`。
 #
 # | 字段 | 内容 | 本例中的值 |
 # |---|---|---|
@@ -97,9 +97,9 @@ show_response(response)
 # | `code` | 这个错误简短、固定不变的名字：**代码里要按它来判断** | `invalid_api_key` |
 #
 # 再留意响应头里*少了*什么：没有 `x-ratelimit-*`，也没有 `openai-organization`。
-# API 还没弄清你是谁，就已经把请求挡了回去。
+# API 还没弄清你是谁，就把请求挡了回去。
 #
-# 再看两个错误。这回 `param` 填上了值，`code` 也换成了别的：
+# 再看两个错误。这回 `param` 有了值，`code` 也不一样了：
 
 # %%
 mistakes = {
@@ -117,8 +117,8 @@ for label, body in mistakes.items():
 # ---
 # ## SDK 抛出的异常
 #
-# 用 `openai` 包的话，这段 JSON 用不着你自己解析。只要状态码在 400 及以上，SDK 就会抛出异常，
-# 各部分信息都放在异常的属性里。`make_client` 返回的是一个真正的 `openai.OpenAI` 客户端，
+# 用 `openai` 包的话，这段 JSON 不用你自己解析：只要状态码在 400 及以上，SDK 就抛出异常，
+# 每一部分都放在异常的属性里。`make_client` 返回的是一个货真价实的 `openai.OpenAI` 客户端，
 # 只是它连的是我们的模拟器。
 
 # %%
@@ -140,7 +140,7 @@ print("content-type :", error.response.headers["content-type"])
 
 
 # %% [markdown]
-# 这里有两个地方很容易踩坑：
+# 这里有两个坑，很容易踩：
 #
 # - `error.body` 是**里层**的那个对象（也就是那四个字段），不是整段 JSON。
 #   要写 `error.body["message"]`，而不是 `error.body["error"]["message"]`。
@@ -151,7 +151,7 @@ print("content-type :", error.response.headers["content-type"])
 # `x-request-id` 响应头。
 #
 # 后面几课会用 `helpers.anatomy` 里的 `show_error(error)`，一次打印出最要紧的几项：
-# 异常类、状态码、`type`、`code` 和 API 返回的消息，另外还会列出你指定的响应头。
+# 异常类、状态码、`type`、`code` 和 API 返回的消息，再加上你点名要看的响应头。
 
 # %%
 show_error(error, headers=["x-request-id"])
@@ -160,8 +160,8 @@ show_error(error, headers=["x-request-id"])
 # ---
 # ## 原始 HTTP 和 SDK 对照看
 #
-# SDK 有没有藏起什么信息？我们把同一个错误请求用两种方式各发一次，把双方看到的内容并排摆出来。
-# 两边的请求 ID 不一样，因为这是两个独立的请求；其余各项完全相同。
+# SDK 有没有藏掉什么信息？把同一个出错的请求用两种方式各发一次，两边看到的内容并排摆出来比一比。
+# 请求 ID 不一样，因为这是两个独立的请求；其余各项完全相同。
 
 
 # %%
@@ -196,14 +196,12 @@ except openai.APIStatusError as exc:
 
 print(f"{'':12} {'raw httpx':38} {'openai SDK':38}")
 for field in http_view:
-    same = "same" if http_view[field] == sdk_view[field] else "differs"
+    same = "一致" if http_view[field] == sdk_view[field] else "不同"
     print(f"{field:12} {str(http_view[field]):38} {str(sdk_view[field]):38} {same}")
 
 # %% [markdown]
-# 上表最后一列，`same` 表示两边一致，`differs` 表示不一致。
-#
-# 这两个请求都记在了模拟器的日志里。每条日志包含时间（模拟的秒数）、路径、密钥（按 API 的方式打了码）、
-# 状态码和错误码。（`sk-demo-typo` 太短，打码后什么也没遮住；第 02 课里有一个长一些的例子。）
+# 这两个请求都记在模拟器的日志里。每条日志有时间（模拟的秒数）、路径、密钥（按 API 的方式打了码）、
+# 状态码和错误码。（`sk-demo-typo` 太短，打码后什么也没遮住；第 02 课有个长一些的例子。）
 
 # %%
 for entry in sim.log[-2:]:
@@ -214,9 +212,9 @@ for entry in sim.log[-2:]:
 # ---
 # ## 异常家族
 #
-# SDK 的异常几乎都派生自 `openai.OpenAIError`。唯一的例外是 `InvalidWebhookSignatureError`：
-# webhook 签名校验不通过时抛出，它只是个普通的 `ValueError`。
-# 和调用 API 相关的异常都在 `openai.APIError` 之下。下面直接从已安装的包里读出这一支的继承树：
+# SDK 的异常几乎都派生自 `openai.OpenAIError`，唯一的例外是 `InvalidWebhookSignatureError`：
+# 它在 webhook 签名校验不通过时抛出，只是个普通的 `ValueError`。
+# 调用 API 出的错都归在 `openai.APIError` 之下。下面直接从已安装的包里读出这一支的继承树：
 
 
 # %%
@@ -229,7 +227,7 @@ def print_tree(cls, depth=0):
 print_tree(openai.APIError)
 
 # %% [markdown]
-# （`OAuthError` 是一种特殊的 401，属于一种较新的、基于 token 的登录方式，本课程不会碰到。）
+# （`OAuthError` 是一种特殊的 401，来自一种较新的、基于 token 的登录方式，本课程用不到。）
 
 # %% [markdown]
 # SDK 按下面的规则挑选异常类：
@@ -248,9 +246,9 @@ print_tree(openai.APIError)
 # | 没能及时收到响应 | `APITimeoutError` |
 # | 根本没收到响应 | `APIConnectionError` |
 #
-# 最后两种从来没收到过响应，所以**没有状态码、没有响应体，也没有请求 ID**。
+# 最后两种压根没收到响应，所以**没有状态码、没有响应体，也没有请求 ID**。
 # 下面把这两种情况都制造出来：模型 `gpt-demo-slow` 要过 30 秒（模拟时间）才应答，而我们只等半秒；
-# `gpt-demo-dropped` 则一声不吭就断开连接。设了 `max_retries=0`，SDK 就会立即放弃，不再重试。
+# `gpt-demo-dropped` 则一声不吭就断开连接。设了 `max_retries=0`，SDK 会立即放弃，不再重试。
 
 # %%
 impatient = make_client("sk-demo-ok", sim, max_retries=0, timeout=0.5)
@@ -265,8 +263,8 @@ for model in ("gpt-demo-slow", "gpt-demo-dropped"):
 
 
 # %% [markdown]
-# `APITimeoutError` 是 `APIConnectionError` 的子类，所以 `except` 子句要从最具体的写到最宽泛的。
-# 顺序反了的话，宽泛的那个会抢先把所有异常都接走：
+# `APITimeoutError` 是 `APIConnectionError` 的子类，所以 `except` 子句要先写具体的，再写宽泛的。
+# 顺序反了，宽泛的那个会抢先把所有异常都接走：
 #
 # ```python
 # try:
@@ -283,12 +281,12 @@ for model in ("gpt-demo-slow", "gpt-demo-dropped"):
 # ---
 # ## 错误目录
 #
-# 本课程为每种错误都建了一条记录，放在 `data/catalog.json` 里。`load_catalog()` 把它们读成 `Entry` 对象，
-# 字段包括 `status`、`type`、`code`、`sdk_exception`、`retryable`（重试*有没有可能*成功？）
-# 和 `sdk_retries`（SDK 默认会不会重试它？），另外还有英文和中文两个版本的标题、原因和解决办法
+# 本课程给每种错误都建了一条记录，放在 `data/catalog.json` 里。`load_catalog()` 把它们读成 `Entry` 对象，
+# 字段有 `status`、`type`、`code`、`sdk_exception`、`retryable`（重试*有没有可能*成功？）
+# 和 `sdk_retries`（SDK 默认会不会重试它？），还有英文、中文两个版本的标题、原因和解决办法
 # （例如 `entry.text("fix", "en")`）。
 #
-# 用不着 pandas：一个字典列表，加上一个小小的 HTML 辅助函数，就能排出一张清楚的表格。
+# 用不着 pandas：一个字典列表，加一个小小的 HTML 辅助函数，就能排出一张清楚的表格。
 
 
 # %%
@@ -321,7 +319,7 @@ show_table(rows, ["id", "status", "type", "code", "exception", "retryable", "SDK
 # %% [markdown]
 # 表中 `retryable` 一列表示重试有没有可能成功，`SDK retries` 一列表示 SDK 默认会不会重试。
 #
-# 每条记录还附有说明。下面是我们前面碰到的那个错误：
+# 每条记录还附有说明。下面是前面碰到的那个错误的说明：
 
 # %%
 entry = next(e for e in catalog if e.id == "incorrect_api_key")
@@ -336,9 +334,9 @@ print("重试：", entry.text("retry"))
 # %% [markdown]
 # ### 错误浏览器
 #
-# 下面的错误浏览器把上面这些步骤合到了一起。选一条目录里的记录，或者切到“自己发请求”（*Your own request*），
-# 填上密钥和模型。它会把请求发给一个全新的模拟器，然后展示原始的 HTTP 往来、SDK 抛出的异常及其属性、
-# 错误原因、解决办法，以及重试能不能解决问题。用 **English** / **中文** 按钮可以切换说明文字的语言。
+# 错误浏览器把上面这些步骤合在了一起。从目录里选一条记录，或者切到“自己发请求”，填上密钥和模型。
+# 它会把请求发给一个全新的模拟器，然后列出原始的 HTTP 往来、SDK 抛出的异常及其属性、错误原因、
+# 解决办法，以及重试有没有用。用 **English** / **中文** 按钮可以切换说明文字的语言。
 
 # %%
 from helpers.widgets import ErrorExplorer
@@ -348,7 +346,7 @@ explorer.entry.value = "rate_limit_reached"
 explorer
 
 # %% [markdown]
-# 本课程的辅助函数还能直接判断一个实际抛出的异常：`classify_exception` 会告诉你重试有没有用，以及理由。
+# 本课程的辅助函数还能直接判断一个真实抛出的异常：`classify_exception` 告诉你重试有没有用，并给出理由。
 
 # %%
 verdict = classify_exception(error)
@@ -359,8 +357,8 @@ print(f"重试有用吗：{verdict.retryable}   类别：{verdict.kind}   原因
 # ---
 # ## 练习 1：一行说清一个错误
 #
-# 写一个函数 `diagnose(exc)`，把 `openai.APIStatusError` 变成一个小字典，可以直接写进日志。
-# 字典必须包含这些键：
+# 写一个函数 `diagnose(exc)`，把一个 `openai.APIStatusError` 变成一个能直接写进日志的小字典，
+# 字典里必须有这些键：
 #
 # | 键 | 值 |
 # |---|---|
@@ -371,7 +369,7 @@ print(f"重试有用吗：{verdict.retryable}   类别：{verdict.kind}   原因
 # | `"request_id"` | `x-request-id` 的值 |
 # | `"retry"` | 重试有可能成功就是 `True`，否则是 `False`。有可能成功的情况：状态码是 408、409 或 500 及以上；或者是 429，并且 `type` 和 `code` 都*不是* `"insufficient_quota"`。（这只是粗略的第一版规则：它仍然会把 429 *Request too large* 判为可重试，可这么大的请求永远超出限制，重试多少次都没用；练习 2 和 `classify_exception` 会把它判对。） |
 #
-# 检查单元格会向模拟器发出几种不同的错误请求，把你返回的字典和预期结果逐一比对。
+# 检查单元格会向模拟器发几种会出错的请求，把你返回的字典逐一和预期结果比对。
 
 
 # %% tags=["exercise"]
@@ -392,8 +390,8 @@ check_diagnosis(diagnose)
 # ---
 # ## 练习 2：注定白费的重试
 #
-# 对比一下目录表格里的 `retryable` 和 `SDK retries` 两列。有些错误无论重试多少次都不可能成功，
-# SDK 却默认照样重试：白白耗费时间，赶上繁忙的时候，还会占用你的一部分速率限制。
+# 对比目录表格里的 `retryable` 和 `SDK retries` 两列。有些错误重试多少次都不可能成功，
+# SDK 默认却照样重试：白白浪费时间，赶上繁忙的时候，还会占掉你一部分速率限制。
 #
 # 把所有这类记录的 `id` 放进列表 `wasted`。
 
@@ -411,8 +409,8 @@ from helpers.checks import check_wasted_retries
 check_wasted_retries(wasted)
 
 # %% [markdown]
-# SDK 只根据状态码（外加一两个响应头）做决定，从来不读响应体，所以它分不清“请慢一点”和“你没钱了”：
-# 两者都是 429。你自己的代码却可以分清，只要读一下 `code` 和 `type`。第 04 课还会回到这个话题。
+# SDK 只看状态码（外加一两个响应头）做决定，从不读响应体，所以它分不清“请慢一点”和“你没钱了”：
+# 两者都是 429。你自己的代码却分得清，读一下 `code` 和 `type` 就行。第 04 课还会回到这个话题。
 
 # %% [markdown]
 # ## 要点回顾
