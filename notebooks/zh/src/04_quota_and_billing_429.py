@@ -1,10 +1,10 @@
 # %% [markdown]
 # # 配额与账单错误（429）
 #
-# 有些 429 等上几秒就自己好了，这一节讲的几种却永远不会好：它们说明你的组织（或项目）没钱可花了。
+# 有些 429 等上几秒就自己好了，本课要讲的几种却永远不会好：它们说明你的组织（或项目）没钱可花了。
 # 它们和普通的速率限制共用同一个状态码、同一个异常类，很多程序正是栽在这里。
 #
-# **本节你将学到**
+# **本课你将学到**
 # - 怎样认出 `insufficient_quota`（消息是 *"You exceeded your current quota, please check your plan and billing
 #   details"*，即“你已超出当前配额，请检查套餐和账单信息”）和另外四个较新的账单错误码，并把它们和速率限制区分开；
 # - 为什么重试永远救不了它们，为什么 `openai` SDK 还是会重试，以及怎样让它停手；
@@ -17,15 +17,15 @@
 #
 # | 内容 | 要求 | 在哪里学 |
 # |---|---|---|
-# | 运行单元格、`make_client`、看懂 `openai` 抛出的异常 | 必需 | 第 00 节 |
-# | 错误体的四个字段（`message`、`type`、`param`、`code`） | 最好了解 | 第 01 节 |
-# | 普通的速率限制（429 `rate_limit_exceeded`） | 最好了解 | 第 03 节 |
+# | 运行单元格、`make_client`、看懂 `openai` 抛出的异常 | 必需 | 第 00 课 |
+# | 错误体的四个字段（`message`、`type`、`param`、`code`） | 有帮助 | 第 01 课 |
+# | 普通的速率限制（429 `rate_limit_exceeded`） | 有帮助 | 第 03 课 |
 # | Python：`try`/`except`、写一个简单的类 | 必需 | |
 
 # %% [markdown]
 # ## 准备工作
 #
-# 本节要用的东西都在下面这个单元格里。和前面一样，API 是模拟的：不需要密钥，不联网，也不花钱。
+# 本课要用的东西都在下面这个单元格里。和前面几课一样，API 是模拟的：不需要密钥，不联网，也不花钱。
 
 # %%
 import math
@@ -43,7 +43,7 @@ MESSAGES = [{"role": "user", "content": "Write a haiku about budgets."}]
 # ## 1. 你会看到什么
 #
 # 演示密钥 `sk-demo-broke` 属于组织 `org-demo-broke`，这个组织本月能花的钱已经全部花完了。这里先设
-# `max_retries=0`，让 SDK 只发一次请求，出错就马上把错误交给我们。（SDK 在默认设置下会怎么做，留到第 5 部分再看。）
+# `max_retries=0`，让 SDK 只发一次请求，出错就马上把错误交给我们。（SDK 在默认设置下会怎么做，留到第 5 节再看。）
 
 # %%
 broke = make_client("sk-demo-broke", max_retries=0)
@@ -86,13 +86,12 @@ def waiting_hints(exc):
     return {name: headers[name] for name in headers if name.startswith(("retry-after", "x-ratelimit-remaining"))}
 
 
-for label, exc in [("rate limit", rate_error), ("quota", quota_error)]:
-    print(f"{label:10}  {type(exc).__name__} {exc.status_code}  type={exc.type!r}  code={exc.code!r}")
-    print(f"{'':10}  和等待有关的响应头：{waiting_hints(exc) or '无'}")
+for label, exc in [("速率限制", rate_error), ("配额错误", quota_error)]:
+    print(f"{label}  {type(exc).__name__} {exc.status_code}  type={exc.type!r}  code={exc.code!r}")
+    print(f"{'':8}  和等待有关的响应头：{waiting_hints(exc) or '无'}")
 
 # %% [markdown]
-# 上面 `rate limit` 一行是速率限制，`quota` 一行是配额错误。两者异常类相同，状态码也相同，区别只在错误体
-# （`type`、`code`）和响应头里。
+# 两者异常类相同，状态码也相同，区别只在错误体（`type`、`code`）和响应头里。
 
 # %% [markdown]
 # ---
@@ -280,12 +279,12 @@ print(len(broke.simulator.log), "个请求到达了服务器")
 # `max_retries=0`，再**自己写重试循环**，每次先判断是哪类错误，再决定要不要重试。
 #
 # **b) 自己给错误分类**。你写的 `is_billing_error` 做的就是这件事。课程工具包里还有个更完整的版本
-# `classify_exception`，到了退避实验室（第 06 节）你会用上它：
+# `classify_exception`，到了退避实验室（第 06 课）你会用上它：
 
 # %%
 for exc in [rate_error, quota_error]:
     verdict = classify_exception(exc)
-    print(f"{exc.code:20} 重试？{verdict.retryable!s:5}  （{verdict.kind}：{verdict.reason}）")
+    print(f"{exc.code:20}  可重试：{verdict.retryable!s:5}  {verdict.kind:10}  {verdict.reason}")
 
 # %% [markdown]
 # **c) 服务器也可以直接叫停**。只要响应头里有 `x-should-retry: false`，不管状态码是什么，SDK 都会照办，不再重试。
@@ -350,7 +349,7 @@ print("200 OK:", reply.choices[0].message.content)
 # ---
 # ## 7. 记下你花了多少钱
 #
-# 与其等账单错误找上门，不如平时就心里有数，别让它打你个措手不及。每个成功的响应都会在 `usage` 里
+# 与其等账单错误找上门，不如平时就把账记清楚，免得被它打个措手不及。每个成功的响应都会在 `usage` 里
 # 告诉你用了多少 token，乘上模型的单价，就知道这次调用花了多少钱。
 #
 # 价格以美元计，按**每百万 token** 报价；输入（提示词）token 和输出（补全）token 各有各的价格。下面是演示环境
@@ -475,7 +474,6 @@ from helpers.checks import check_budget_guard
 check_budget_guard(BudgetGuard)
 # %% [markdown]
 # 来看看你的守卫实际干活的样子：上限是 1 美分，每次调用的提示词大约花 1/6 美分（最坏情况下最多 1/3 美分）。
-# 输出里的 `sent` 表示请求发出去了，`REFUSED` 表示守卫把它拦了下来。
 
 # %%
 guard = BudgetGuard(cap_usd=0.01)
@@ -484,7 +482,7 @@ report = [{"role": "user", "content": "Summarise: " + "quarterly numbers " * 120
 
 for n in range(1, 9):
     reply = guard.send(client, model="gpt-4o", messages=report, max_tokens=200)
-    status = "sent   " if reply is not None else "REFUSED"
+    status = "已发送" if reply is not None else "已拒绝"
     print(f"第 {n} 次调用：{status}  已花 {guard.spent_usd:.5f} / {guard.cap_usd} USD")
 print(len(client.simulator.log), "个请求到达了服务器")
 

@@ -1,11 +1,11 @@
 # %% [markdown]
 # # 服务器错误（500、503）、超时与连接中断
 #
-# 前面几节的错误，问题都出在*你*这边：你的密钥、你的请求速率、你的钱。这一节不一样：请求本身没问题，是半路上
+# 前面几课的错误，问题都出在*你*这边：你的密钥、你的请求速率、你的钱。本课不一样：请求本身没问题，是半路上
 # 或者对面出了岔子。可能是服务器出错了，可能是模型忙不过来，可能是回答太慢，也可能是连接断了。这些错误大多
 # 值得重试，但不是全部，而且不能闭着眼睛重试。
 #
-# **本节你将学到**
+# **本课你将学到**
 # - **500** 和两种形式的 **503** 长什么样，为什么会出现，该怎么处理；
 # - SDK 怎样重试它们，怎样遵守 **`Retry-After`**，什么时候会放弃；
 # - 怎样把 **429 `slow_down`** 和其他 429 区分开；
@@ -19,14 +19,14 @@
 #
 # | 内容 | 要求 | 在哪里学 |
 # |---|---|---|
-# | 运行单元格、`make_client`、看懂 `openai` 抛出的异常 | 必需 | 第 00 节 |
-# | `client.with_options(...)`、模拟器的日志 | 最好了解 | 第 04 节 |
-# | 普通的速率限制和 `Retry-After` | 最好了解 | 第 03 节 |
+# | 运行单元格、`make_client`、看懂 `openai` 抛出的异常 | 必需 | 第 00 课 |
+# | `client.with_options(...)`、模拟器的日志 | 有帮助 | 第 04 课 |
+# | 普通的速率限制和 `Retry-After` | 有帮助 | 第 03 课 |
 
 # %% [markdown]
 # ## 准备工作
 #
-# 本节要用的东西都在下面这个单元格里。`show_log` 会打印模拟的服务器收到了哪些请求：每个请求一行，包括它到达时
+# 本课要用的东西都在下面这个单元格里。`show_log` 会打印模拟的服务器收到了哪些请求：每个请求一行，包括它到达时
 # 的虚拟时间，以及 SDK 的重试计数（`x-stainless-retry-count`，输出里写作 `重试 #0`、`重试 #1`……）。
 
 # %%
@@ -236,8 +236,8 @@ except openai.InternalServerError as exc:
 print(len(sim.log), "个请求已发送；SDK 的等待记录：", patient.retry_sleeps)
 
 # %% [markdown]
-# 还有一点要记住：因为 SDK 会*正好*等 `retry-after` 那么久，一起被拒绝的客户端，也会一起涌回来。第 07 节会讲
-# 这为什么是个问题，第 08 节则讲怎样在客户端控制发送节奏来避免它。
+# 还有一点要记住：因为 SDK 会*正好*等 `retry-after` 那么久，一起被拒绝的客户端，也会一起涌回来。第 07 课会讲
+# 这为什么是个问题，第 08 课则讲怎样在客户端控制发送节奏来避免它。
 
 # %% [markdown]
 # ---
@@ -277,7 +277,7 @@ print("消息：", slow_down.body["message"])
 # |---|---|---|---|
 # | `requests` 或 `tokens` | `rate_limit_exceeded` | 超出了你的 RPM / TPM 限制 | 要，等够 `retry-after` 之后 |
 # | `rate_limit_error` | `slow_down` | 你加速太猛了 | 要，等够 `retry-after`，之后放慢速度 |
-# | `insufficient_quota` | 某个账单错误码 | 没钱了（第 04 节） | 永远不要 |
+# | `insufficient_quota` | 某个账单错误码 | 没钱了（第 04 课） | 永远不要 |
 #
 # ### 怎样解决，重试有没有用？
 #
@@ -332,7 +332,7 @@ show_log(slow.simulator)
 # 而服务器一直不回答，一次调用就要耗上半个小时。
 #
 # （日志里的 `200` 不是写错了：服务器*确实*把每个请求都处理完了，只不过是在 30 秒之后，那时客户端早就不等了。
-# 第 7 部分会再回到这一点。）
+# 第 7 节会再回到这一点。）
 #
 # ### 怎样解决
 #
@@ -433,11 +433,11 @@ show_log(dropped.simulator)
 # ---
 # ## 7. 哪些请求可以放心重试？
 #
-# “出错就重试”有个前提：失败的请求什么都没做。对超时来说，这个前提常常不成立。回头看看第 5 部分的那次超时：
+# “出错就重试”有个前提：失败的请求什么都没做。对超时来说，这个前提常常不成立。回头看看第 5 节的那次超时：
 # 日志显示，服务器**三次尝试全都处理完了**，而组织为每一次都付了钱：
 
 # %%
-sim = slow.simulator  # 第 5 部分那个 timeout=2、max_retries=2 的客户端
+sim = slow.simulator  # 第 5 节那个 timeout=2、max_retries=2 的客户端
 completed = [entry for entry in sim.log if entry.status == 200]
 print(f"客户端收到 0 个回答；服务器却处理完了 {len(completed)} 个请求")
 print(f"并为它们收了 {sim.spend['org-demo']:.6f} USD")
@@ -484,10 +484,11 @@ check_billed_count(billed_count, slow_client)
 # %% [markdown]
 # ### 练习 3：重试，还是不重试？
 #
-# 把本节（还有第 04 节）学到的东西串起来，写一个 `should_retry(exc)`。再试一次有可能成功时，它返回 `True`：
+# 把本课（还有第 04 课）学到的东西串起来，写一个 `should_retry(exc)`。再试一次有可能成功时，它返回 `True`：
 #
 # - 500 和 503（`openai.InternalServerError`）、429 速率限制和 `slow_down`、超时和连接中断
 #   （`openai.APIConnectionError`，包括 `APITimeoutError`）；
+# - 408（请求超时）和 409（冲突）：这两种错误过一会儿也会自己消失，SDK 同样会重试它们；
 #
 # 其他情况返回 `False`：
 #
@@ -497,11 +498,11 @@ check_billed_count(billed_count, slow_client)
 # - 根本不是 API 抛出的异常（你自己代码里的 bug，重试也没用）。
 #
 # 只有 API 状态错误（`openai.APIStatusError`）才有 `.status_code`、`.code` 和 `.response.headers`。检查程序还会
-# 拿一些本节没展示过的错误来测（比如 2023 年的配额错误，它的 `code` 是 `None`）。另外，它要的是你自己的判断：
+# 拿一些本课没展示过的错误来测（比如 2023 年的配额错误，它的 `code` 是 `None`）。另外，它要的是你自己的判断：
 # 直接去问 `classify_exception` 可不算数。
 
 # %% tags=["exercise"]
-from helpers.retry import BILLING_CODES  # 第 04 节的五个账单错误码
+from helpers.retry import BILLING_CODES  # 第 04 课的五个账单错误码
 
 
 def should_retry(exc):
@@ -520,7 +521,7 @@ from helpers.checks import check_should_retry
 check_should_retry(should_retry)
 # %% [markdown]
 # 课程工具包里的 `classify_exception` 做的是同样的判断，还会说明理由。到了退避实验室，你会用它来驱动自己写的
-# 重试循环。下面把它用在本节遇到的各个错误上，外加第 04 节的一个：
+# 重试循环。下面把它用在本课遇到的各个错误上，外加第 04 课的一个：
 
 # %%
 try:
@@ -530,7 +531,7 @@ except openai.RateLimitError as exc:
 
 for exc in [server_error, legacy_503, current_503, slow_down, timeout_error, connection_error, quota_error]:
     verdict = classify_exception(exc)
-    print(f"{type(exc).__name__:22} 重试？{verdict.retryable!s:5}  {verdict.kind:12} {verdict.reason}")
+    print(f"{type(exc).__name__:22} 可重试：{verdict.retryable!s:5}  {verdict.kind:12} {verdict.reason}")
 
 # %% [markdown]
 # ---
