@@ -1,5 +1,5 @@
 # %% [markdown]
-# # 01 — Anatomy of an API error
+# # Anatomy of an API error
 #
 # When a call to the OpenAI API fails, the answer still tells you a lot: a status code, a few headers and a
 # small JSON body. The `openai` package then wraps all of that in an exception. This notebook takes one

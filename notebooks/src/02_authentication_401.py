@@ -1,5 +1,5 @@
 # %% [markdown]
-# # 02 — Authentication errors (401, 403)
+# # Authentication errors (401, 403)
 #
 # A 401 means "I don't know who you are" or "you are not allowed to act as that". It is the first error most
 # people meet, and one of the most confusing, because several different mistakes produce almost the same
