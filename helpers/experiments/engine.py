@@ -167,7 +167,7 @@ def run_load(
         elif response.status < 400:
             verdict = OK
         else:
-            verdict = classify(response.status, response.headers, json.loads(response.body))
+            verdict = classify(response.status, response.headers, response.json())
         if shared_throttle is not None and not response.drop:
             shared_throttle.observe(response.headers, now)
         if verdict.ok:

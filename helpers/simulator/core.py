@@ -68,9 +68,10 @@ class SimResponse:
     stream: streaming.Stream | None = None  # a streamed body: its pieces replace `body`
     render: Callable[[], dict] | None = None  # a body to build once the simulator's lock is released
     request_id: str = ""
+    payload: dict | None = None  # an error's body as data, so in-process callers need not parse `body` back
 
     def json(self):
-        return json.loads(self.body)
+        return json.loads(self.body) if self.payload is None else self.payload
 
 
 class LogEntry(NamedTuple):
@@ -460,7 +461,8 @@ class Simulator:
         ctx.code, ctx.error_type = error.code, error.type
         headers = self._headers(ctx, processing_ms=4)
         headers.update(error.headers)
-        return SimResponse(error.status, headers, json.dumps(error.body(), indent=4).encode())
+        payload = error.body()
+        return SimResponse(error.status, headers, json.dumps(payload, indent=4).encode(), payload=payload)
 
     def _completion_id(self) -> str:
         return "chatcmpl-" + "".join(self._ids.choices(_ALNUM, k=29))
