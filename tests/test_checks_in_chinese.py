@@ -73,7 +73,7 @@ def test_notebook_09_in_chinese(capsys, zh):
     out = speaks_chinese(said(capsys, checks.check_nested_worst_case, 4, 4 * 45))
     assert out == "🤔 4 个请求？SDK 会尝试 max_retries + 1 = 4 次，而 tenacity 最多调用它 3 次。\n"
     out = speaks_chinese(said(capsys, checks.check_nested_worst_case, 12, 12 * 45))
-    assert out.startswith("✅ 一次调用，12 个请求，等上 9 分钟。")
+    assert out.startswith("✅ 一次调用，12 个请求，最长等 9 分钟。")
 
 
 def test_notebooks_04_and_05_in_chinese(capsys, zh):

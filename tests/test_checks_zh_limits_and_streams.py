@@ -96,7 +96,7 @@ def test_pacer_and_batch_settings_speak_chinese(capsys):
     assert out == (
         "🤔 `wait_for(100)` 等了 0 秒；应为 10 秒：桶现在空了，每秒恢复 10 个 token，所以 100 个 token 要等 10 秒。\n"
     )
-    assert says(capsys, checks.check_pacer, Pacer).startswith("✅ 你的 Pacer 在每分钟 3,000 个 token 的限额下")
+    assert says(capsys, checks.check_pacer, Pacer).startswith("✅ 你的 Pacer 在每分钟 3,000 个 token 的限制下")
     out = says(capsys, checks.check_batch_settings, 1, 0.8)
     assert "同时只有 1 个请求在途，每个回答要 2 秒" in out and out.endswith("请调高 MAX_CONCURRENCY。\n"), out
     assert says(capsys, checks.check_batch_settings, 4, 1.0).endswith("请调低 HEADROOM。\n")
