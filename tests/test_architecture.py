@@ -15,7 +15,7 @@ FLOORS = [  # lowest first, as in ARCHITECTURE.md
     {"catalog"},
     {"retry"},
     {"experiments"},
-    {"plots", "widgets", "checks", "install_check"},
+    {"fonts", "plots", "widgets", "checks", "install_check"},
 ]
 
 

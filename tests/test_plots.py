@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from matplotlib.figure import Figure
 
-from helpers import plots
+from helpers import fonts, plots
 from helpers.experiments import run_contention, run_load
 from helpers.retry import Exponential, FullJitter, MaxAttempts, NoBackoff, OpenAISDK, RetryPolicy
 
@@ -171,7 +171,7 @@ def glyphs_found(text) -> bool:
 def test_a_figure_in_chinese_has_chinese_titles_legends_and_alt_text(mixed, chinese):
     fig = plots.retry_timeline(mixed)
     ax = fig.axes[0]
-    assert plots.CJK.search(ax.get_title("left")) and ax.get_xlabel() == "时间（模拟秒）"
+    assert fonts.CJK.search(ax.get_title("left")) and ax.get_xlabel() == "时间（模拟秒）"
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "200 成功" in legend and "429 速率限制" in legend and any("补充：每 3 秒补回 1 个请求" in t for t in legend)
     assert fig.alt_text.startswith("25 个客户端在") and "个请求被放弃。" in fig.alt_text
@@ -183,23 +183,23 @@ def test_a_figure_in_chinese_has_chinese_titles_legends_and_alt_text(mixed, chin
 def test_chinese_text_is_drawn_with_a_cjk_font(mixed, chinese):
     import warnings
 
-    if plots.installed_cjk_font() is None:
+    if fonts.installed_cjk_font() is None:
         pytest.skip("no CJK font installed here (Debian/Ubuntu: apt-get install fonts-noto-cjk)")
     from matplotlib.text import Text
 
     fig = plots.goodput(mixed)
     title = fig.axes[0]._left_title  # the takeaway title, set with loc="left"
-    assert plots.CJK.search(title.get_text()) and glyphs_found(title)
+    assert fonts.CJK.search(title.get_text()) and glyphs_found(title)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)" for every box it draws
         plots.to_png(fig)
-    texts = [t for t in fig.findobj(Text) if plots.CJK.search(t.get_text())]
+    texts = [t for t in fig.findobj(Text) if fonts.CJK.search(t.get_text())]
     assert texts and all(glyphs_found(t) for t in texts)
 
 
 def test_without_a_cjk_font_the_fix_is_given_once(mixed, chinese, monkeypatch):
-    monkeypatch.setattr(plots, "CJK_FONTS", ())
-    monkeypatch.setattr(plots, "_cjk", {})
+    monkeypatch.setattr(fonts, "CJK_FONTS", ())
+    monkeypatch.setattr(fonts, "_cjk", {})
     with pytest.warns(UserWarning) as warned:
         plots.retry_timeline(mixed)
         plots.goodput(mixed)
@@ -214,8 +214,8 @@ def test_english_figures_add_no_font(mixed, monkeypatch):
     from helpers import i18n
 
     monkeypatch.setattr(i18n, "_chosen", "en")
-    monkeypatch.setattr(plots, "_cjk", {})
-    monkeypatch.setattr(plots, "installed_cjk_font", lambda: pytest.fail("an English figure looked for a CJK font"))
+    monkeypatch.setattr(fonts, "_cjk", {})
+    monkeypatch.setattr(fonts, "installed_cjk_font", lambda: pytest.fail("an English figure looked for a CJK font"))
     families = list(matplotlib.rcParams["font.family"])
     plots.to_png(plots.retry_timeline(mixed))
     assert matplotlib.rcParams["font.family"] == families

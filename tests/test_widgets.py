@@ -144,7 +144,7 @@ def test_the_dashboards_speak_chinese_when_the_course_does(monkeypatch):
     import matplotlib
     from matplotlib.text import Text
 
-    from helpers import i18n, plots
+    from helpers import fonts, i18n, plots
 
     monkeypatch.setattr(i18n, "_chosen", "zh")
     monkeypatch.setitem(matplotlib.rcParams, "font.family", list(matplotlib.rcParams["font.family"]))
@@ -174,12 +174,12 @@ def test_the_dashboards_speak_chinese_when_the_course_does(monkeypatch):
     assert list(throttle.result) == ["被动：收到 429 后退避", "主动：按响应头限流"]
     assert throttle.figure.axes[0].get_title("left") == "被动：收到 429 后退避"
     assert '<th style="text-align:right">被动</th>' in throttle.table_html.value
-    if plots.installed_cjk_font():
+    if fonts.installed_cjk_font():
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a box drawn for a missing glyph warns
             plots.to_png(throttle.figure)
         assert all(
-            any(font in t.get_fontfamily() for font in plots.CJK_FONTS)
+            any(font in t.get_fontfamily() for font in fonts.CJK_FONTS)
             for t in throttle.figure.findobj(Text)
-            if plots.CJK.search(t.get_text())
+            if fonts.CJK.search(t.get_text())
         )

@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..fonts import CJK_FONTS
 from ..i18n import translated
-from ..plots import CJK_FONTS, DPI, WIDTH_PX, html_lang  # DPI, WIDTH_PX: the size figures are drawn and shown at
+from ..plots import DPI, WIDTH_PX, html_lang  # DPI, WIDTH_PX: the size figures are drawn and shown at
 
 DEBOUNCE_S = 0.0  # sliders send their value when a drag ends (continuous_update=False); keys and clicks act at once
 CACHE_SIZE = 32
