@@ -137,7 +137,7 @@ def burst(requests):
             print(f"request {n}: 429 {exc.code} ({how_long(exc)})")
 
 
-widgets.interact(burst, requests=widgets.IntSlider(value=4, min=1, max=8, description="requests"))
+widgets.interactive(burst, requests=widgets.IntSlider(value=4, min=1, max=8, description="requests"))
 # %% [markdown]
 # ## Exercise: catch your first rate limit
 #

@@ -134,7 +134,7 @@ def burst(requests):
             print(f"第 {n} 个请求：429 {exc.code}（{how_long(exc)}）")
 
 
-widgets.interact(burst, requests=widgets.IntSlider(value=4, min=1, max=8, description="请求数"))
+widgets.interactive(burst, requests=widgets.IntSlider(value=4, min=1, max=8, description="请求数"))
 # %% [markdown]
 # ## 练习：抓住你的第一个速率限制错误
 #
